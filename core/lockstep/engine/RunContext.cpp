@@ -1,0 +1,384 @@
+#include "lockstep/engine/RunContext.h"
+
+#include "lockstep/engine/PyError.h"
+
+#include <sys/eventfd.h>
+#include <sys/wait.h>
+#include <csignal>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace lockstep {
+
+namespace {
+struct ThreadBinding {
+    RunContext* ctx = nullptr;
+    ActorId actor;
+};
+thread_local ThreadBinding t_binding;
+
+bool isUntimedBlock(State s)
+{
+    return s == State::Blocked || s == State::Waiting || s == State::BlockedIo;
+}
+} // namespace
+
+const char* runOutcomeName(RunOutcome o)
+{
+    switch (o) {
+    case RunOutcome::Running: return "running";
+    case RunOutcome::Completed: return "completed";
+    case RunOutcome::Deadlocked: return "deadlocked";
+    case RunOutcome::Stalled: return "stalled";
+    case RunOutcome::Cancelled: return "cancelled";
+    case RunOutcome::TimedOut: return "timed-out";
+    case RunOutcome::Failed: return "failed";
+    }
+    return "unknown";
+}
+
+RunContext::RunContext(RunOptions options) : m_options(options), m_gate(options.seed)
+{
+    m_cancelFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    m_graph.setDeadlockCallback([this](const std::vector<ActorId>& cycle) { onDeadlock(cycle); });
+    m_gate.setSettledPredicate([this](std::size_t parked) {
+        // Every live thread is either parked at the gate or blocked/waiting/sleeping.
+        std::lock_guard lock(m_mutex);
+        std::size_t live = 0, stuck = 0;
+        for (const auto& s : m_states) {
+            if (!s.thread || s.state == State::Terminated) continue;
+            ++live;
+            if (s.state == State::Blocked || s.state == State::Waiting || s.state == State::BlockedIo ||
+                s.state == State::Sleeping || s.state == State::Ready)
+                ++stuck;
+        }
+        return parked + stuck >= live;
+    });
+}
+
+RunContext::~RunContext()
+{
+    if (!m_threads.empty()) {
+        cancel(RunOutcome::Cancelled);
+        joinAll();
+    }
+    releaseOsResources();
+    if (m_cancelFd >= 0) ::close(m_cancelFd);
+}
+
+ActorId RunContext::addActor(ActorKind kind, std::string name, ActorId parent)
+{
+    return m_recorder.registerActor(kind, std::move(name), parent);
+}
+
+ActorId RunContext::currentActor() { return t_binding.actor; }
+
+RunContext* RunContext::current() { return t_binding.ctx; }
+
+void RunContext::adoptCurrentThread(ActorId actor)
+{
+    t_binding.ctx = this;
+    t_binding.actor = actor;
+    std::lock_guard lock(m_mutex);
+    if (m_states.size() <= actor.value) m_states.resize(actor.value + 1);
+    m_states[actor.value].thread = true;
+    m_states[actor.value].state = State::Running;
+}
+
+ActorId RunContext::spawn(std::string name, std::function<void()> body, ActorId parent)
+{
+    const ActorId id = addActor(ActorKind::Thread, std::move(name), parent);
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_states.size() <= id.value) m_states.resize(id.value + 1);
+        m_states[id.value].state = State::New;
+        m_states[id.value].thread = true;
+    }
+    m_recorder.recordState(id, State::New);
+    m_live.fetch_add(1);
+    std::lock_guard lock(m_mutex);
+    m_threads.emplace_back([this, id, body = std::move(body)] {
+        t_binding.ctx = this;
+        t_binding.actor = id;
+        try {
+            if (cancelled()) throw Cancelled();
+            setState(id, State::Running);
+            body();
+        } catch (const Cancelled&) {
+            // The run was cancelled: unwinding released what this thread held.
+        } catch (const PyError& e) {
+            // An exception escaping a Python thread: CPython prints it and the thread ends.
+            m_recorder.recordText(EventKind::Error, id, e.type() + ": " + e.message());
+            addError(m_recorder.actorName(id) + ": " + e.what());
+        } catch (const std::exception& e) {
+            m_recorder.recordText(EventKind::Error, id, e.what());
+            addError(m_recorder.actorName(id) + ": " + e.what());
+            setOutcome(RunOutcome::Failed);
+        }
+        setState(id, State::Terminated);
+        m_live.fetch_sub(1);
+        m_gate.notifyStateChanged();
+        t_binding = {};
+    });
+    return id;
+}
+
+void RunContext::joinAll()
+{
+    for (;;) {
+        std::list<std::thread> threads;
+        {
+            std::lock_guard lock(m_mutex);
+            threads.splice(threads.end(), m_threads);
+        }
+        if (threads.empty()) return;
+        for (auto& t : threads)
+            if (t.joinable()) t.join();
+    }
+}
+
+void RunContext::setState(ActorId actor, State state, ActorId target, bool timed, std::int32_t line)
+{
+    m_recorder.recordState(actor, state, target, line);
+    {
+        std::lock_guard lock(m_mutex);
+        if (actor.value < m_states.size()) {
+            auto& s = m_states[actor.value];
+            const bool was = s.untimed;
+            s.state = state;
+            s.untimed = !timed && isUntimedBlock(state);
+            if (was != s.untimed) {
+                if (s.untimed) m_untimedBlocked.fetch_add(1);
+                else m_untimedBlocked.fetch_sub(1);
+            }
+        }
+    }
+    m_progress.fetch_add(1);
+    m_gate.notifyStateChanged();
+}
+
+RunContext::BlockScope::BlockScope(RunContext& ctx, State state, ActorId target, bool timed)
+    : m_ctx(ctx), m_actor(RunContext::currentActor())
+{
+    m_ctx.setState(m_actor, state, target, timed);
+}
+
+RunContext::BlockScope::~BlockScope() { m_ctx.setState(m_actor, State::Running); }
+
+void RunContext::cancel(RunOutcome why)
+{
+    setOutcome(why);
+    if (m_cancelled.exchange(true, std::memory_order_acq_rel)) return;
+    if (m_cancelFd >= 0) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] auto n = ::write(m_cancelFd, &one, sizeof one);
+    }
+    m_gate.cancel();
+    std::vector<Wakeable*> wakeables;
+    {
+        std::lock_guard lock(m_mutex);
+        wakeables = m_wakeables;
+    }
+    for (Wakeable* w : wakeables) w->wakeAll();
+}
+
+void RunContext::addWakeable(Wakeable* w)
+{
+    std::lock_guard lock(m_mutex);
+    m_wakeables.push_back(w);
+}
+
+void RunContext::removeWakeable(Wakeable* w)
+{
+    std::lock_guard lock(m_mutex);
+    m_wakeables.erase(std::remove(m_wakeables.begin(), m_wakeables.end(), w), m_wakeables.end());
+}
+
+namespace {
+// The sleep's own waker, so that cancel interrupts a sleeping thread at once.
+class SleepWaker final : public Wakeable {
+public:
+    void wakeAll() override
+    {
+        { std::lock_guard lock(mutex); }
+        cv.notify_all();
+    }
+    std::mutex mutex;
+    std::condition_variable cv;
+};
+} // namespace
+
+void RunContext::sleepFor(std::chrono::nanoseconds d, std::int32_t line)
+{
+    const ActorId self = currentActor();
+    m_gate.pass(self);
+    throwIfCancelled();
+    SleepWaker waker;
+    addWakeable(&waker);
+    setState(self, State::Sleeping, {}, true, line);
+    {
+        std::unique_lock lock(waker.mutex);
+        waker.cv.wait_until(lock, std::chrono::steady_clock::now() + d, [&] { return cancelled(); });
+    }
+    removeWakeable(&waker);
+    setState(self, State::Running);
+    throwIfCancelled();
+}
+
+RunOutcome RunContext::outcome() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_outcome;
+}
+
+void RunContext::setOutcome(RunOutcome o)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_outcome == RunOutcome::Running) m_outcome = o;
+}
+
+std::vector<ActorId> RunContext::deadlockCycle() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_cycle;
+}
+
+void RunContext::onDeadlock(const std::vector<ActorId>& found)
+{
+    // Rotate so that the cycle starts at its lowest thread id: the same deadlock always reads the
+    // same way, whichever thread closed it.
+    std::vector<ActorId> cycle = found;
+    std::size_t best = 0;
+    for (std::size_t i = 0; i < cycle.size(); i += 2)
+        if (cycle[i] < cycle[best]) best = i;
+    std::rotate(cycle.begin(), cycle.begin() + static_cast<std::ptrdiff_t>(best), cycle.end());
+    std::string text;
+    for (std::size_t i = 0; i < cycle.size(); ++i) {
+        if (i) text += " -> ";
+        text += m_recorder.actorName(cycle[i]);
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_cycle.empty()) return; // report the first deadlock only
+        m_cycle = cycle;
+    }
+    m_deadlockTs.store(m_recorder.now());
+    m_recorder.recordText(EventKind::Deadlock, cycle.front(), text, cycle.size() > 1 ? cycle[1] : ActorId{},
+                          static_cast<std::int64_t>(cycle.size() / 2));
+    if (m_options.endOnDeadlock) cancel(RunOutcome::Deadlocked);
+    else setOutcome(RunOutcome::Deadlocked);
+}
+
+bool RunContext::checkStalled()
+{
+    // Stalled: every live thread waits without a timeout and nothing has moved for stallCheck.
+    const std::size_t live = m_live.load();
+    const std::uint64_t progress = m_progress.load();
+    const auto now = std::chrono::steady_clock::now();
+    std::unique_lock lock(m_mutex);
+    if (live == 0 || m_untimedBlocked.load() < live || m_outcome != RunOutcome::Running) {
+        m_stallProgress = ~std::uint64_t{0};
+        return false;
+    }
+    if (progress != m_stallProgress) {
+        m_stallProgress = progress;
+        m_stallSince = now;
+        return false;
+    }
+    if (now - m_stallSince < m_options.stallCheck) return false;
+    lock.unlock();
+    std::string who;
+    ActorId first;
+    {
+        std::lock_guard l(m_mutex);
+        for (std::size_t i = 0; i < m_states.size(); ++i) {
+            if (!m_states[i].untimed) continue;
+            if (!first) first = ActorId(static_cast<std::uint32_t>(i));
+        }
+    }
+    m_recorder.recordText(EventKind::Stalled, first, "every thread is waiting and none can wake another",
+                          {}, static_cast<std::int64_t>(live));
+    if (m_options.endOnDeadlock) cancel(RunOutcome::Stalled);
+    else setOutcome(RunOutcome::Stalled);
+    return true;
+}
+
+void RunContext::addError(std::string message)
+{
+    std::lock_guard lock(m_mutex);
+    m_errors.push_back(std::move(message));
+}
+
+std::vector<std::string> RunContext::errors() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_errors;
+}
+
+int RunContext::trackFd(int fd)
+{
+    if (fd < 0) return fd;
+    std::lock_guard lock(m_mutex);
+    m_fds.push_back(fd);
+    return fd;
+}
+
+void RunContext::closeFd(int fd)
+{
+    if (fd < 0) return;
+    {
+        std::lock_guard lock(m_mutex);
+        auto it = std::find(m_fds.begin(), m_fds.end(), fd);
+        if (it == m_fds.end()) return; // not ours (or already closed): never close a stranger's fd
+        m_fds.erase(it);
+    }
+    ::close(fd);
+}
+
+std::size_t RunContext::openFdCount() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_fds.size();
+}
+
+void RunContext::trackChild(pid_t pid)
+{
+    std::lock_guard lock(m_mutex);
+    m_children.push_back(pid);
+}
+
+int RunContext::reapChild(pid_t pid, bool block)
+{
+    int status = -1;
+    pid_t r;
+    do {
+        r = ::waitpid(pid, &status, block ? 0 : WNOHANG);
+    } while (r < 0 && errno == EINTR);
+    if (r == pid || (r < 0 && errno == ECHILD)) {
+        std::lock_guard lock(m_mutex);
+        m_children.erase(std::remove(m_children.begin(), m_children.end(), pid), m_children.end());
+    }
+    return r == pid ? status : -1;
+}
+
+void RunContext::releaseOsResources()
+{
+    std::vector<int> fds;
+    std::vector<pid_t> children;
+    {
+        std::lock_guard lock(m_mutex);
+        fds.swap(m_fds);
+        children.swap(m_children);
+    }
+    for (int fd : fds) ::close(fd);
+    for (pid_t pid : children) {
+        ::kill(pid, SIGKILL);
+        int status = 0;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
+}
+
+} // namespace lockstep

@@ -1,0 +1,171 @@
+#pragma once
+
+#include "lockstep/engine/Cancelled.h"
+#include "lockstep/engine/StepGate.h"
+#include "lockstep/engine/WaitForGraph.h"
+#include "lockstep/engine/Wakeable.h"
+#include "lockstep/trace/TraceRecorder.h"
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace lockstep {
+
+enum class RunOutcome : std::uint8_t { Running, Completed, Deadlocked, Stalled, Cancelled, TimedOut, Failed };
+[[nodiscard]] const char* runOutcomeName(RunOutcome o);
+
+struct RunOptions {
+    std::uint64_t seed = 1;
+    std::chrono::milliseconds timeout{60'000};   // hard cap: lesson files cannot raise it above 60 s
+    bool endOnDeadlock = true;                   // cancel the run once a deadlock / stall is detected
+    std::chrono::milliseconds stallCheck{40};    // how long "every thread waits, nothing moves" must hold
+};
+
+// Everything one run shares: the recorder, the step gate, the wait-for graph, cancellation, and
+// ownership of every OS thread, fd and child process the run creates, so that nothing outlives it.
+class RunContext {
+public:
+    explicit RunContext(RunOptions options = {});
+    ~RunContext(); // cancels, joins, closes, reaps
+    RunContext(const RunContext&) = delete;
+    RunContext& operator=(const RunContext&) = delete;
+
+    [[nodiscard]] const RunOptions& options() const { return m_options; }
+    [[nodiscard]] TraceRecorder& recorder() { return m_recorder; }
+    [[nodiscard]] StepGate& gate() { return m_gate; }
+    [[nodiscard]] WaitForGraph& graph() { return m_graph; }
+
+    // --- actors -------------------------------------------------------------------------------
+    ActorId addActor(ActorKind kind, std::string name, ActorId parent = {});
+    // The engine thread (actor) running on the calling OS thread, or invalid outside the engine.
+    [[nodiscard]] static ActorId currentActor();
+    [[nodiscard]] static RunContext* current();
+    // Let the calling (non-engine) thread act as `actor` (e.g. the scenario's main thread).
+    void adoptCurrentThread(ActorId actor);
+
+    // --- threads --------------------------------------------------------------------------------
+    // Starts an OS thread running `body` as a new Thread actor: records New, Running, and
+    // Terminated when the body returns or throws (Cancelled ends it quietly; any other exception
+    // is recorded as an Error event and fails the run).
+    ActorId spawn(std::string name, std::function<void()> body, ActorId parent = {});
+    // Joins every spawned thread (cancelling first if `cancelFirst`).
+    void joinAll();
+    [[nodiscard]] std::size_t liveThreads() const { return m_live.load(); }
+
+    // --- state bookkeeping used by every blocking primitive -----------------------------------------
+    // Records actor's new state. Blocked/Waiting/BlockedIo with !timed count towards stall detection.
+    void setState(ActorId actor, State state, ActorId target = {}, bool timed = false, std::int32_t line = 0);
+    // RAII: enter a blocking state now, go back to Running on scope exit.
+    class BlockScope {
+    public:
+        BlockScope(RunContext& ctx, State state, ActorId target, bool timed);
+        ~BlockScope();
+        BlockScope(const BlockScope&) = delete;
+        BlockScope& operator=(const BlockScope&) = delete;
+
+    private:
+        RunContext& m_ctx;
+        ActorId m_actor;
+    };
+    // Monotonic counter bumped on every state change: "nothing moved" = unchanged.
+    [[nodiscard]] std::uint64_t progress() const { return m_progress.load(); }
+
+    // --- cancellation ----------------------------------------------------------------------------
+    [[nodiscard]] bool cancelled() const { return m_cancelled.load(std::memory_order_acquire); }
+    void throwIfCancelled() const
+    {
+        if (cancelled()) throw Cancelled();
+    }
+    void cancel(RunOutcome why = RunOutcome::Cancelled);
+    // An eventfd that becomes readable on cancel: add it to poll/select/epoll sets.
+    [[nodiscard]] int cancelFd() const { return m_cancelFd; }
+    void addWakeable(Wakeable* w);
+    void removeWakeable(Wakeable* w);
+    // Cancellable sleep of the calling engine thread (records Sleeping, then Running).
+    void sleepFor(std::chrono::nanoseconds d, std::int32_t line = 0);
+    // Waits on `cv` (with `lock` held) until pred() or cancel; throws Cancelled on cancel. The
+    // primitive owning `cv` must be registered as a Wakeable so cancel can notify it.
+    template <typename Pred>
+    void wait(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, Pred pred)
+    {
+        cv.wait(lock, [&] { return cancelled() || pred(); });
+        if (!pred()) throwIfCancelled();
+    }
+    // Same with a deadline; returns pred() (false = timed out).
+    template <typename Pred>
+    bool waitUntil(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                   std::chrono::steady_clock::time_point deadline, Pred pred)
+    {
+        const bool ok = cv.wait_until(lock, deadline, [&] { return cancelled() || pred(); });
+        if (pred()) return true;
+        throwIfCancelled();
+        return ok;
+    }
+
+    // --- outcome ---------------------------------------------------------------------------------
+    [[nodiscard]] RunOutcome outcome() const;
+    void setOutcome(RunOutcome o); // first non-Running outcome wins
+    // Deadlock found in the wait-for graph: cycle as [thread, resource, thread, resource, ...].
+    [[nodiscard]] std::vector<ActorId> deadlockCycle() const;
+    [[nodiscard]] std::int64_t deadlockTs() const { return m_deadlockTs.load(); }
+    // Called by the run's watchdog: every live thread waits untimed and nothing moved for a while.
+    bool checkStalled();
+    void addError(std::string message);
+    [[nodiscard]] std::vector<std::string> errors() const;
+
+    // --- OS resources ----------------------------------------------------------------------------
+    // Track an fd so the run closes it at the end even if the scenario does not. close() untracks.
+    int trackFd(int fd);
+    void closeFd(int fd);
+    [[nodiscard]] std::size_t openFdCount() const;
+    void trackChild(pid_t pid);
+    // waitpid(pid) and untrack; returns the raw status (or -1).
+    int reapChild(pid_t pid, bool block = true);
+    // Close all tracked fds, SIGKILL and reap all tracked children.
+    void releaseOsResources();
+
+private:
+    void onDeadlock(const std::vector<ActorId>& cycle);
+
+    RunOptions m_options;
+    TraceRecorder m_recorder;
+    StepGate m_gate;
+    WaitForGraph m_graph;
+    int m_cancelFd = -1;
+
+    std::atomic<bool> m_cancelled{false};
+    std::atomic<std::uint64_t> m_progress{0};
+    std::atomic<std::size_t> m_live{0};
+    std::atomic<std::size_t> m_untimedBlocked{0};
+    std::atomic<std::int64_t> m_deadlockTs{-1};
+
+    mutable std::mutex m_mutex; // guards everything below
+    std::list<std::thread> m_threads;
+    std::vector<Wakeable*> m_wakeables;
+    std::vector<int> m_fds;
+    std::vector<pid_t> m_children;
+    std::vector<ActorId> m_cycle;
+    std::vector<std::string> m_errors;
+    RunOutcome m_outcome = RunOutcome::Running;
+    std::uint64_t m_stallProgress = ~std::uint64_t{0};
+    std::chrono::steady_clock::time_point m_stallSince{};
+    struct ActorState {
+        State state = State::New;
+        bool untimed = false;
+        bool thread = false; // a thread (spawned or adopted), not a resource
+    };
+    std::vector<ActorState> m_states; // by actor id (threads only)
+};
+
+} // namespace lockstep

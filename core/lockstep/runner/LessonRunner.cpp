@@ -1,0 +1,193 @@
+#include "lockstep/runner/LessonRunner.h"
+
+#include "lockstep/engine/Cancelled.h"
+#include "lockstep/engine/PyError.h"
+#include "lockstep/lesson/LessonLoader.h"
+#include "lockstep/runner/Scenario.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lockstep {
+
+namespace {
+std::string variantList(const Lesson& lesson)
+{
+    std::string s;
+    for (const auto& v : lesson.variants) s += (s.empty() ? "" : ", ") + v.id;
+    return s;
+}
+} // namespace
+
+LessonRunner::LessonRunner(RunRequest request) : m_request(std::move(request))
+{
+    const Lesson& lesson = m_request.lesson;
+    if (lesson.variants.empty()) throw InputError(lesson.path + ": variants: the lesson has no variants");
+    if (m_request.variant.empty()) {
+        m_variant = &lesson.variants.front();
+    } else {
+        m_variant = lesson.variant(m_request.variant);
+        if (!m_variant)
+            throw InputError("--variant " + m_request.variant + ": unknown variant of lesson '" + lesson.id +
+                             "' (allowed: " + variantList(lesson) + ")");
+    }
+    if (!(m_request.timeoutSeconds >= 0) || m_request.timeoutSeconds > Limits::kMaxRunSeconds)
+        throw InputError("--timeout: must be between 0 and " + std::to_string(Limits::kMaxRunSeconds) + " seconds");
+    m_params = LessonLoader::resolveParams(lesson, *m_variant, m_request.params);
+    m_config = LessonLoader::resolveConfig(m_variant->config, m_params);
+    // Validate the engine-specific part now, before any thread starts.
+    auto scenario = ScenarioRegistry::instance().create(lesson.engine);
+    ScenarioInput input{lesson, *m_variant, m_params, m_config, m_request.seed, m_request.lang};
+    scenario->validate(input);
+}
+
+LessonRunner::~LessonRunner()
+{
+    cancel();
+    if (m_controller.joinable()) m_controller.join();
+}
+
+void LessonRunner::start()
+{
+    if (m_ctx) return;
+    double timeout = m_request.timeoutSeconds > 0 ? m_request.timeoutSeconds : m_request.lesson.timeoutSeconds;
+    timeout = std::clamp(timeout, 0.001, static_cast<double>(Limits::kMaxRunSeconds));
+    RunOptions options;
+    options.seed = m_request.seed;
+    options.timeout = std::chrono::milliseconds(static_cast<long>(std::llround(timeout * 1000)));
+    m_ctx = std::make_unique<RunContext>(options);
+    m_ctx->gate().setRate(m_request.pacedRate);
+    m_ctx->gate().setMode(m_request.gateMode);
+    m_controller = std::thread([this] { controllerMain(); });
+}
+
+void LessonRunner::controllerMain()
+{
+    RunContext& ctx = *m_ctx;
+    auto scenario = ScenarioRegistry::instance().create(m_request.lesson.engine);
+    ScenarioInput input{m_request.lesson, *m_variant, m_params, m_config, m_request.seed, m_request.lang};
+    nlohmann::json summary = nlohmann::json::object();
+    std::string error;
+
+    // Watchdog: the run's time cap and the stall detector ("every thread waits, none can wake
+    // another"). Deadlocks are found by the wait-for graph itself, the moment the cycle closes.
+    std::mutex watchMutex;
+    std::condition_variable watchCv;
+    bool done = false;
+    std::thread watchdog([&] {
+        const auto deadline = std::chrono::steady_clock::now() + ctx.options().timeout;
+        std::unique_lock lock(watchMutex);
+        while (!done) {
+            watchCv.wait_for(lock, std::chrono::milliseconds(10));
+            if (done) break;
+            if (std::chrono::steady_clock::now() >= deadline) {
+                ctx.recorder().recordText(EventKind::Mark, {}, "time limit reached");
+                ctx.cancel(RunOutcome::TimedOut);
+            } else if (ctx.gate().mode() != GateMode::Step) {
+                ctx.checkStalled();
+            }
+        }
+    });
+
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+        scenario->run(ctx, input, summary);
+    } catch (const Cancelled&) {
+    } catch (const PyError& e) {
+        error = e.what();
+        ctx.setOutcome(RunOutcome::Failed);
+    } catch (const std::exception& e) {
+        error = e.what();
+        ctx.setOutcome(RunOutcome::Failed);
+    }
+    // Whatever the scenario did, nothing outlives the run.
+    if (ctx.liveThreads() > 0) ctx.cancel(ctx.outcome() == RunOutcome::Running ? RunOutcome::Cancelled : ctx.outcome());
+    ctx.joinAll();
+    ctx.releaseOsResources();
+    const auto t1 = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(watchMutex);
+        done = true;
+    }
+    watchCv.notify_all();
+    watchdog.join();
+    ctx.setOutcome(RunOutcome::Completed);
+
+    if (!summary.is_object()) summary = nlohmann::json::object();
+    summary["lesson"] = m_request.lesson.id;
+    summary["variant"] = m_variant->id;
+    summary["params"] = m_params;
+    summary["seed"] = m_request.seed;
+    if (!summary.contains("wall_ms"))
+        summary["wall_ms"] = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    summary["outcome"] = runOutcomeName(ctx.outcome());
+    auto errors = ctx.errors();
+    if (!error.empty()) errors.insert(errors.begin(), error);
+    if (!errors.empty()) summary["errors"] = errors;
+
+    std::lock_guard lock(m_mutex);
+    ctx.recorder().drainInto(m_builder, true);
+    m_builder.setFinished(true);
+    m_final = m_builder.snapshot();
+    summary["events"] = m_final->eventCount();
+    m_result.outcome = ctx.outcome();
+    m_result.trace = m_final;
+    m_result.summary = std::move(summary);
+    m_result.error = error;
+    m_finished = true;
+    m_cv.notify_all();
+}
+
+void LessonRunner::cancel()
+{
+    if (m_ctx) m_ctx->cancel(RunOutcome::Cancelled);
+}
+
+bool LessonRunner::wait(std::chrono::milliseconds timeout)
+{
+    std::unique_lock lock(m_mutex);
+    return m_cv.wait_for(lock, timeout, [&] { return m_finished; });
+}
+
+RunResult LessonRunner::wait()
+{
+    {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait(lock, [&] { return m_finished; });
+    }
+    if (m_controller.joinable()) m_controller.join();
+    std::lock_guard lock(m_mutex);
+    return m_result;
+}
+
+bool LessonRunner::finished() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_finished;
+}
+
+std::shared_ptr<const Trace> LessonRunner::snapshot()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_final) return m_final;
+    if (!m_ctx) return m_builder.snapshot();
+    m_ctx->recorder().drainInto(m_builder, false);
+    return m_builder.snapshot();
+}
+
+StepGate& LessonRunner::gate()
+{
+    if (!m_ctx) throw std::logic_error("LessonRunner::gate() before start()");
+    return m_ctx->gate();
+}
+
+std::uint64_t LessonRunner::eventCount() const { return m_ctx ? m_ctx->recorder().recordedCount() : 0; }
+
+RunResult LessonRunner::runToEnd(RunRequest request)
+{
+    LessonRunner runner(std::move(request));
+    runner.start();
+    return runner.wait();
+}
+
+} // namespace lockstep

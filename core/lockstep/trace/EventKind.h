@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace lockstep {
+
+enum class EventKind : std::uint16_t {
+    ActorCreated,    // actor appeared (target = parent)
+    StateChange,     // actor entered `state`; target = what it is blocked on / held by
+    LineReached,     // actor reached `line` of the lesson's Python snippet
+    Say,             // actor printed / spoke `text`
+    Error,           // an exception in the modelled program (text = "TypeName: message")
+    Mark,            // narration marker (text)
+
+    // locks, conditions, semaphores, queues (actor = thread, target = primitive)
+    AcquireRequest,
+    Acquired,
+    AcquireTimedOut,
+    Released,
+    WaitBegin,       // value = timeout in ns (-1 = none)
+    WaitEnd,         // value = 1 notified, 0 timed out
+    Notify,          // value = n requested; resulting wakeups follow as WaiterReleased
+    WaiterAllocated, // Condition: per-waiter lock created (target = waiter lock, value = waiter thread id)
+    WaiterQueued,
+    WaiterReleased,
+    Put,
+    Get,
+
+    // deadlock / stall detection (actor = detector or first thread; text = description)
+    Deadlock,
+    Stalled,
+
+    // GIL (actor = thread, target = gil)
+    GilRequest,
+    GilTaken,
+    GilDropRequest,
+    GilDropped,
+
+    // processes (actor = parent, target = child)
+    Fork,
+    Exit,            // actor = child, value = exit status
+    Reap,
+
+    // I/O (actor = fd or server thread)
+    FdReady,         // actor = fd, value = poll-style mask (1 readable, 4 writable, 16 hangup)
+    MuxWaitBegin,    // actor = server thread, target = multiplexer, value = fds handed to the kernel
+    MuxWaitEnd,      // value = fds returned ready
+    MuxScan,         // value = fds examined in user space after the wait
+    IoRead,
+    IoWrite,
+
+    // generators (actor = caller or generator coroutine, target = the other side)
+    GenSend,
+    GenThrow,
+    GenClose,
+    GenYield,
+    GenReturn,
+    GenRaise,
+
+    Counter,         // text = counter name, value = counter value
+};
+
+[[nodiscard]] std::string_view eventKindName(EventKind kind);
+[[nodiscard]] std::optional<EventKind> eventKindFromName(std::string_view name);
+
+} // namespace lockstep

@@ -1,0 +1,201 @@
+#include "lockstep/trace/TraceRecorder.h"
+
+#include "lockstep/trace/TraceBuilder.h"
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+namespace lockstep {
+
+namespace {
+constexpr std::size_t kChunkEvents = 4096;
+std::atomic<std::uint64_t> g_nextSerial{1};
+} // namespace
+
+// One recording thread's events: a singly linked list of fixed chunks. Only the owning thread
+// writes; it publishes with a release-store of `published`, and the consumer reads up to an
+// acquire-load of it. Chunks are never moved or freed before the recorder dies.
+struct TraceRecorder::ThreadBuffer {
+    struct Chunk {
+        std::array<Event, kChunkEvents> events;
+        std::atomic<Chunk*> next{nullptr};
+    };
+    ThreadBuffer() : head(new Chunk), tail(head), readChunk(head) {}
+    ~ThreadBuffer()
+    {
+        for (Chunk* c = head; c;) {
+            Chunk* n = c->next.load(std::memory_order_relaxed);
+            delete c;
+            c = n;
+        }
+    }
+    ThreadBuffer(const ThreadBuffer&) = delete;
+    ThreadBuffer& operator=(const ThreadBuffer&) = delete;
+
+    void push(const Event& e)
+    {
+        std::size_t slot = written % kChunkEvents;
+        if (slot == 0 && written != 0) {
+            auto* c = new Chunk;
+            tail->next.store(c, std::memory_order_release);
+            tail = c;
+        }
+        tail->events[slot] = e;
+        ++written;
+        published.store(written, std::memory_order_release);
+    }
+
+    // writer side
+    Chunk* head;
+    Chunk* tail;
+    std::size_t written = 0;
+    std::atomic<std::size_t> published{0};
+    // consumer side
+    Chunk* readChunk;
+    std::size_t consumed = 0;
+};
+
+namespace {
+struct LocalCache {
+    std::uint64_t serial = 0;
+    TraceRecorder::ThreadBuffer* buffer = nullptr;
+};
+thread_local LocalCache t_cache;
+} // namespace
+
+TraceRecorder::TraceRecorder()
+    : m_start(std::chrono::steady_clock::now()), m_serial(g_nextSerial.fetch_add(1))
+{
+    m_texts.emplace_back(); // TextId 0 is the empty string; invalid TextIds also read as empty
+}
+
+TraceRecorder::~TraceRecorder() = default;
+
+TraceRecorder::ThreadBuffer& TraceRecorder::localBuffer()
+{
+    if (t_cache.serial == m_serial) [[likely]]
+        return *t_cache.buffer;
+    return newLocalBuffer();
+}
+
+TraceRecorder::ThreadBuffer& TraceRecorder::newLocalBuffer()
+{
+    // A thread records into one recorder at a time (a run's engine threads belong to that run).
+    // If it switches recorders, it gets a fresh buffer in the new one.
+    std::lock_guard lock(m_mutex);
+    m_buffers.push_back(std::make_unique<ThreadBuffer>());
+    t_cache.serial = m_serial;
+    t_cache.buffer = m_buffers.back().get();
+    return *t_cache.buffer;
+}
+
+ActorId TraceRecorder::registerActor(ActorKind kind, std::string name, ActorId parent)
+{
+    const std::int64_t ts = now();
+    ActorId id;
+    {
+        std::lock_guard lock(m_mutex);
+        id = ActorId(static_cast<std::uint32_t>(m_actors.size()));
+        m_actors.push_back(ActorInfo{id, kind, std::move(name), parent, ts});
+    }
+    record(EventKind::ActorCreated, id, parent);
+    return id;
+}
+
+TextId TraceRecorder::intern(std::string_view text)
+{
+    if (text.empty()) return TextId(0);
+    std::lock_guard lock(m_mutex);
+    m_texts.emplace_back(text);
+    return TextId(static_cast<std::uint32_t>(m_texts.size() - 1));
+}
+
+std::string TraceRecorder::actorName(ActorId id) const
+{
+    std::lock_guard lock(m_mutex);
+    return id.valid() && id.value < m_actors.size() ? m_actors[id.value].name : std::string();
+}
+
+void TraceRecorder::record(EventKind kind, ActorId actor, ActorId target, std::int64_t value, TextId text,
+                           std::int32_t line)
+{
+    Event e;
+    e.ts = now();
+    e.value = value;
+    e.actor = actor;
+    e.target = target;
+    e.text = text;
+    e.line = line;
+    e.kind = kind;
+    localBuffer().push(e);
+    m_recorded.fetch_add(1, std::memory_order_relaxed);
+}
+
+void TraceRecorder::recordState(ActorId actor, State state, ActorId target, std::int32_t line)
+{
+    Event e;
+    e.ts = now();
+    e.actor = actor;
+    e.target = target;
+    e.line = line;
+    e.kind = EventKind::StateChange;
+    e.state = state;
+    localBuffer().push(e);
+    m_recorded.fetch_add(1, std::memory_order_relaxed);
+}
+
+void TraceRecorder::recordText(EventKind kind, ActorId actor, std::string_view text, ActorId target,
+                               std::int64_t value, std::int32_t line)
+{
+    record(kind, actor, target, value, intern(text), line);
+}
+
+void TraceRecorder::recordEvent(const Event& e)
+{
+    localBuffer().push(e);
+    m_recorded.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64_t holdbackNs)
+{
+    // Texts and actors first: events may refer to them.
+    std::vector<ThreadBuffer*> buffers;
+    {
+        std::lock_guard lock(m_mutex);
+        for (; m_textsDrained < m_texts.size(); ++m_textsDrained) builder.addText(m_texts[m_textsDrained]);
+        for (; m_actorsDrained < m_actors.size(); ++m_actorsDrained) builder.setActor(m_actors[m_actorsDrained]);
+        buffers.reserve(m_buffers.size());
+        for (auto& b : m_buffers) buffers.push_back(b.get());
+    }
+
+    const std::size_t pendingBefore = m_pending.size();
+    for (ThreadBuffer* b : buffers) {
+        const std::size_t published = b->published.load(std::memory_order_acquire);
+        while (b->consumed < published) {
+            const std::size_t slot = b->consumed % kChunkEvents;
+            if (slot == 0 && b->consumed != 0) b->readChunk = b->readChunk->next.load(std::memory_order_acquire);
+            m_pending.push_back(b->readChunk->events[slot]);
+            ++b->consumed;
+        }
+    }
+    // Each buffer is already in time order; a stable sort keeps per-thread order for equal stamps.
+    if (m_pending.size() != pendingBefore)
+        std::stable_sort(m_pending.begin(), m_pending.end(),
+                         [](const Event& a, const Event& b) { return a.ts < b.ts; });
+
+    std::size_t take = m_pending.size();
+    if (!all) {
+        const std::int64_t horizon = now() - holdbackNs;
+        take = static_cast<std::size_t>(
+            std::lower_bound(m_pending.begin(), m_pending.end(), horizon,
+                             [](const Event& e, std::int64_t t) { return e.ts < t; }) -
+            m_pending.begin());
+    }
+    for (std::size_t i = 0; i < take; ++i) builder.append(m_pending[i]);
+    m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(take));
+    builder.setEndTs(all ? now() : std::max<std::int64_t>(builder.lastTs(), now() - holdbackNs));
+    return take;
+}
+
+} // namespace lockstep

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <dirent.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <string>
+
+namespace lockstep::test {
+
+// What this process holds right now, read from /proc/self: threads, open fds, unreaped children.
+struct LeakProbe {
+    std::size_t threads = 0;
+    std::size_t fds = 0;
+    bool hasChildren = false;
+
+    static std::size_t countEntries(const char* dir)
+    {
+        std::size_t n = 0;
+        if (DIR* d = ::opendir(dir)) {
+            while (dirent* e = ::readdir(d))
+                if (e->d_name[0] != '.') ++n;
+            ::closedir(d);
+        }
+        return n;
+    }
+
+    static LeakProbe now()
+    {
+        LeakProbe p;
+        p.threads = countEntries("/proc/self/task");
+        p.fds = countEntries("/proc/self/fd") - 1; // minus the DIR's own fd
+        siginfo_t info{};
+        // WNOWAIT: look without reaping. ECHILD = no children at all.
+        p.hasChildren = ::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 || errno != ECHILD;
+        return p;
+    }
+};
+
+} // namespace lockstep::test
