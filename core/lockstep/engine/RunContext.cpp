@@ -176,23 +176,21 @@ void RunContext::cancel(RunOutcome why)
         [[maybe_unused]] auto n = ::write(m_cancelFd, &one, sizeof one);
     }
     m_gate.cancel();
-    std::vector<Wakeable*> wakeables;
-    {
-        std::lock_guard lock(m_mutex);
-        wakeables = m_wakeables;
-    }
-    for (Wakeable* w : wakeables) w->wakeAll();
+    // Held across the calls: a primitive being destroyed blocks in removeWakeable() until we are
+    // done with it, so we never call into a dead object.
+    std::lock_guard lock(m_wakeMutex);
+    for (Wakeable* w : m_wakeables) w->wakeAll();
 }
 
 void RunContext::addWakeable(Wakeable* w)
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_wakeMutex);
     m_wakeables.push_back(w);
 }
 
 void RunContext::removeWakeable(Wakeable* w)
 {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard lock(m_wakeMutex);
     m_wakeables.erase(std::remove(m_wakeables.begin(), m_wakeables.end(), w), m_wakeables.end());
 }
 

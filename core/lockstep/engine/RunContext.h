@@ -90,6 +90,9 @@ public:
     void cancel(RunOutcome why = RunOutcome::Cancelled);
     // An eventfd that becomes readable on cancel: add it to poll/select/epoll sets.
     [[nodiscard]] int cancelFd() const { return m_cancelFd; }
+    // Register before the first wait; unregister in the destructor of the MOST-DERIVED (final)
+    // class, before its vtable changes: cancel() may be calling wakeAll() concurrently and
+    // removeWakeable() waits for that to finish. wakeAll() must not call back into these two.
     void addWakeable(Wakeable* w);
     void removeWakeable(Wakeable* w);
     // Cancellable sleep of the calling engine thread (records Sleeping, then Running).
@@ -152,6 +155,7 @@ private:
 
     mutable std::mutex m_mutex; // guards everything below
     std::list<std::thread> m_threads;
+    std::mutex m_wakeMutex; // guards m_wakeables; never held while taking m_mutex
     std::vector<Wakeable*> m_wakeables;
     std::vector<int> m_fds;
     std::vector<pid_t> m_children;

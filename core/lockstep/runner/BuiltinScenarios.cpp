@@ -2,6 +2,10 @@
 // a self-registering object file). Each lesson helper adds one line here.
 #include "lockstep/runner/Scenario.h"
 #include "lockstep/scenarios/CounterScenario.h"
+#include "lockstep/scenarios/ThreadScriptScenario.h"
+#include "lockstep/scenarios/GeneratorScenario.h"
+#include "lockstep/scenarios/GilScenario.h"
+#include "lockstep/scenarios/IomuxScenario.h"
 
 namespace lockstep {
 
@@ -10,6 +14,10 @@ ScenarioRegistry& ScenarioRegistry::instance()
     static ScenarioRegistry s_instance = [] {
         ScenarioRegistry registry;
         registry.add("counter", &makeCounterScenario);
+        registry.add("script", &makeThreadScriptScenario);
+        registry.add("generator", &makeGeneratorScenario);
+        registry.add("gil", &makeGilScenario);
+        registry.add("iomux", &makeIomuxScenario);
         return registry;
     }();
     return s_instance;

@@ -129,6 +129,11 @@ void LessonRunner::controllerMain()
     ctx.recorder().drainInto(m_builder, true);
     m_builder.setFinished(true);
     m_final = m_builder.snapshot();
+    try {
+        scenario->summarize(*m_final, ctx, input, summary);
+    } catch (const std::exception& e) {
+        summary["errors"].push_back(std::string("summary: ") + e.what());
+    }
     summary["events"] = m_final->eventCount();
     m_result.outcome = ctx.outcome();
     m_result.trace = m_final;

@@ -2,6 +2,7 @@
 
 #include "lockstep/engine/RunContext.h"
 #include "lockstep/lesson/Lesson.h"
+#include "lockstep/trace/Trace.h"
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,12 @@ public:
     virtual ~Scenario() = default;
     virtual void validate(const ScenarioInput& input) const = 0;
     virtual void run(RunContext& ctx, const ScenarioInput& input, nlohmann::json& summary) = 0;
+    // Called once the run is over with the complete trace: metrics that are best read off the
+    // recorded events (who held what while waiting, latencies) are computed here.
+    virtual void summarize(const Trace& /*trace*/, const RunContext& /*ctx*/, const ScenarioInput& /*input*/,
+                           nlohmann::json& /*summary*/) const
+    {
+    }
 };
 
 using ScenarioFactory = std::function<std::unique_ptr<Scenario>()>;

@@ -1,0 +1,410 @@
+#include "lockstep/scenarios/ThreadScript.h"
+
+#include "lockstep/engine/Cancelled.h"
+
+#include <algorithm>
+#include <set>
+
+namespace lockstep {
+
+namespace {
+
+using nlohmann::json;
+
+std::string joinNames(const std::vector<std::string>& names)
+{
+    std::string s;
+    for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+    return s;
+}
+
+// Reads one JSON object of the config, with errors located in the lesson file.
+class ObjectReader {
+public:
+    ObjectReader(const ScenarioInput& in, const json& object, std::string pointer, std::string what)
+        : m_in(in), m_obj(object), m_ptr(std::move(pointer)), m_what(std::move(what))
+    {
+        if (!m_obj.is_object()) fail(m_ptr, m_what, "must be an object");
+    }
+
+    [[noreturn]] void fail(const std::string& ptr, const std::string& key, const std::string& msg) const
+    {
+        throw InputError(m_in.where(ptr) + ": " + key + ": " + msg);
+    }
+
+    void allowOnly(const std::vector<std::string>& keys) const
+    {
+        for (const auto& [k, _] : m_obj.items())
+            if (std::find(keys.begin(), keys.end(), k) == keys.end())
+                fail(m_ptr + "/" + k, k, "unknown key (allowed: " + joinNames(keys) + ")");
+    }
+
+    [[nodiscard]] bool has(const std::string& key) const { return m_obj.contains(key); }
+    [[nodiscard]] std::string ptr(const std::string& key) const { return m_ptr + "/" + key; }
+    [[nodiscard]] const json& raw(const std::string& key) const { return m_obj.at(key); }
+
+    [[nodiscard]] std::string string(const std::string& key, bool required = true, std::string def = {}) const
+    {
+        if (!has(key)) {
+            if (required) fail(m_ptr, key, "missing (required for " + m_what + ")");
+            return def;
+        }
+        if (!m_obj[key].is_string()) fail(ptr(key), key, "must be a string");
+        return m_obj[key].get<std::string>();
+    }
+
+    [[nodiscard]] double number(const std::string& key, double def, double min, double max) const
+    {
+        if (!has(key)) return def;
+        const json& v = m_obj[key];
+        if (!v.is_number()) fail(ptr(key), key, "must be a number");
+        const double d = v.get<double>();
+        if (!(d >= min && d <= max))
+            fail(ptr(key), key, "out of range (allowed: " + trim(min) + " to " + trim(max) + ")");
+        return d;
+    }
+
+    [[nodiscard]] int integer(const std::string& key, int def, int min, int max) const
+    {
+        if (!has(key)) return def;
+        if (!m_obj[key].is_number_integer()) fail(ptr(key), key, "must be an integer");
+        const auto v = m_obj[key].get<long long>();
+        if (v < min || v > max) fail(ptr(key), key, "out of range (allowed: " + std::to_string(min) + " to " +
+                                                        std::to_string(max) + ")");
+        return static_cast<int>(v);
+    }
+
+    [[nodiscard]] LocalizedText text(const std::string& key, bool required) const
+    {
+        LocalizedText t;
+        if (!has(key)) {
+            if (required) fail(m_ptr, key, "missing (required for " + m_what + ")");
+            return t;
+        }
+        const json& v = m_obj[key];
+        if (v.is_string()) {
+            t.en = v.get<std::string>();
+            return t;
+        }
+        ObjectReader r(m_in, v, ptr(key), key);
+        r.allowOnly({"en", "zh"});
+        t.en = r.string("en");
+        t.zh = r.string("zh", false);
+        return t;
+    }
+
+    static std::string trim(double d)
+    {
+        std::string s = std::to_string(d);
+        s.erase(s.find_last_not_of('0') + 1);
+        if (!s.empty() && s.back() == '.') s.pop_back();
+        return s;
+    }
+
+private:
+    const ScenarioInput& m_in;
+    const json& m_obj;
+    std::string m_ptr;
+    std::string m_what;
+};
+
+class ScriptParser {
+public:
+    explicit ScriptParser(const ScenarioInput& in) : m_in(in) {}
+
+    ScriptProgram parse(const json& config)
+    {
+        ObjectReader top(m_in, config, "", "config");
+        top.allowOnly({"locks", "conditions", "semaphores", "vars", "threads"});
+        if (top.has("locks")) m_prog.locks = resources(top, "locks", {"Lock", "RLock"});
+        if (top.has("semaphores")) m_prog.semaphores = resources(top, "semaphores", {"Semaphore", "BoundedSemaphore"});
+        if (top.has("conditions")) m_prog.conditions = resources(top, "conditions", {});
+        for (const auto& c : m_prog.conditions)
+            if (!c.lock.empty() && !find(m_prog.locks, c.lock))
+                top.fail("/conditions", "lock", "unknown lock '" + c.lock + "' (allowed: " + names(m_prog.locks) + ")");
+        if (top.has("vars")) {
+            if (!config["vars"].is_object()) top.fail("/vars", "vars", "must be an object of name: value");
+            m_prog.vars = config["vars"];
+        }
+        if (!top.has("threads") || !config["threads"].is_array() || config["threads"].empty())
+            top.fail(top.has("threads") ? "/threads" : "", "threads", "must be a non-empty array of threads");
+        const json& threads = config["threads"];
+        if (threads.size() > static_cast<std::size_t>(Limits::kMaxThreads))
+            top.fail("/threads", "threads", std::to_string(threads.size()) + " threads is above the limit (allowed: 1 to " +
+                                                std::to_string(Limits::kMaxThreads) + ")");
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < threads.size(); ++i) {
+            const std::string p = "/threads/" + std::to_string(i);
+            ObjectReader t(m_in, threads[i], p, "thread");
+            t.allowOnly({"name", "speaker", "start_after", "ops"});
+            ScriptThread th;
+            th.name = t.string("name");
+            if (th.name.empty() || !seen.insert(th.name).second)
+                t.fail(t.ptr("name"), "name", "thread names must be unique and non-empty");
+            th.speaker = t.text("speaker", false);
+            if (th.speaker.en.empty()) th.speaker.en = th.name;
+            th.startAfter = t.string("start_after", false);
+            if (!t.has("ops")) t.fail(p, "ops", "missing (required for thread)");
+            th.ops = ops(t.raw("ops"), t.ptr("ops"));
+            m_prog.threads.push_back(std::move(th));
+        }
+        for (std::size_t i = 0; i < m_prog.threads.size(); ++i) {
+            const auto& after = m_prog.threads[i].startAfter;
+            if (after.empty()) continue;
+            bool earlier = false;
+            for (std::size_t j = 0; j < i; ++j) earlier = earlier || m_prog.threads[j].name == after;
+            if (!earlier)
+                top.fail("/threads/" + std::to_string(i) + "/start_after", "start_after",
+                         "'" + after + "' is not a thread listed before this one");
+        }
+        return m_prog;
+    }
+
+private:
+    static const ScriptResource* find(const std::vector<ScriptResource>& v, const std::string& name)
+    {
+        for (const auto& r : v)
+            if (r.name == name) return &r;
+        return nullptr;
+    }
+    static std::string names(const std::vector<ScriptResource>& v)
+    {
+        std::vector<std::string> n;
+        for (const auto& r : v) n.push_back(r.name);
+        return n.empty() ? std::string("none declared") : joinNames(n);
+    }
+
+    std::vector<ScriptResource> resources(const ObjectReader& top, const std::string& key,
+                                          const std::vector<std::string>& kinds)
+    {
+        const json& arr = top.raw(key);
+        if (!arr.is_array()) top.fail(top.ptr(key), key, "must be an array");
+        std::vector<ScriptResource> out;
+        for (std::size_t i = 0; i < arr.size(); ++i) {
+            const std::string p = "/" + key + "/" + std::to_string(i);
+            ObjectReader r(m_in, arr[i], p, key);
+            ScriptResource res;
+            if (key == "conditions") {
+                r.allowOnly({"name", "lock"});
+                res.lock = r.string("lock", false);
+            } else if (key == "semaphores") {
+                r.allowOnly({"name", "kind", "value"});
+                res.value = r.integer("value", 1, 0, 1'000'000);
+            } else {
+                r.allowOnly({"name", "kind"});
+            }
+            res.name = r.string("name");
+            if (res.name.empty() || m_names.count(res.name))
+                r.fail(r.ptr("name"), "name", "resource names must be unique and non-empty ('" + res.name + "')");
+            m_names.insert(res.name);
+            if (!kinds.empty()) {
+                res.kind = r.string("kind", false, kinds.front());
+                if (std::find(kinds.begin(), kinds.end(), res.kind) == kinds.end())
+                    r.fail(r.ptr("kind"), "kind", "unknown kind '" + res.kind + "' (allowed: " + joinNames(kinds) + ")");
+            }
+            out.push_back(std::move(res));
+        }
+        return out;
+    }
+
+    void requireResource(const ObjectReader& r, const std::string& key, const std::vector<ScriptResource>& pool,
+                         const std::string& what, const std::string& name) const
+    {
+        if (!find(pool, name))
+            r.fail(r.ptr(key), key, "unknown " + what + " '" + name + "' (allowed: " + names(pool) + ")");
+    }
+
+    std::vector<ScriptOp> ops(const json& arr, const std::string& pointer, int depth = 0)
+    {
+        if (!arr.is_array()) throw InputError(m_in.where(pointer) + ": ops: must be an array of ops");
+        if (depth > 16) throw InputError(m_in.where(pointer) + ": ops: nested too deeply (allowed: 16 levels)");
+        std::vector<ScriptOp> out;
+        for (std::size_t i = 0; i < arr.size(); ++i) out.push_back(op(arr[i], pointer + "/" + std::to_string(i), depth));
+        return out;
+    }
+
+    ScriptOp op(const json& o, const std::string& p, int depth)
+    {
+        static const std::vector<std::string> kOps{"acquire", "release", "with",   "sleep", "wait",
+                                                   "wait_for", "notify", "notify_all", "say", "set",
+                                                   "repeat",  "try_acquire_all", "count"};
+        ObjectReader r(m_in, o, p, "op");
+        const std::string name = r.string("op");
+        ScriptOp op;
+        op.pointer = p;
+        op.line = r.integer("line", 0, 0, 100000);
+        auto lockOrCond = [&](const std::string& key) {
+            op.target = r.string(key);
+        };
+        if (name == "acquire" || name == "release") {
+            r.allowOnly({"op", "lock", "line"});
+            op.kind = name == "acquire" ? ScriptOp::Kind::Acquire : ScriptOp::Kind::Release;
+            lockOrCond("lock");
+            requireResource(r, "lock", m_prog.locks, "lock", op.target);
+        } else if (name == "with") {
+            r.allowOnly({"op", "lock", "cond", "semaphore", "ops", "line"});
+            op.kind = ScriptOp::Kind::With;
+            const int given = int(r.has("lock")) + int(r.has("cond")) + int(r.has("semaphore"));
+            if (given != 1) r.fail(p, "with", "needs exactly one of lock, cond, semaphore");
+            if (r.has("lock")) {
+                lockOrCond("lock");
+                requireResource(r, "lock", m_prog.locks, "lock", op.target);
+                op.value = "lock";
+            } else if (r.has("cond")) {
+                lockOrCond("cond");
+                requireResource(r, "cond", m_prog.conditions, "condition", op.target);
+                op.value = "cond";
+            } else {
+                lockOrCond("semaphore");
+                requireResource(r, "semaphore", m_prog.semaphores, "semaphore", op.target);
+                op.value = "semaphore";
+            }
+            if (!r.has("ops")) r.fail(p, "ops", "missing (required for with)");
+            op.body = ops(r.raw("ops"), r.ptr("ops"), depth + 1);
+        } else if (name == "sleep") {
+            r.allowOnly({"op", "ms", "line"});
+            op.kind = ScriptOp::Kind::Sleep;
+            if (!r.has("ms")) r.fail(p, "ms", "missing (required for sleep)");
+            op.ms = r.number("ms", 0, 0, 10'000);
+        } else if (name == "wait" || name == "notify" || name == "notify_all") {
+            r.allowOnly({"op", "cond", "timeout_ms", "n", "line"});
+            op.kind = name == "wait" ? ScriptOp::Kind::Wait
+                      : name == "notify" ? ScriptOp::Kind::Notify : ScriptOp::Kind::NotifyAll;
+            lockOrCond("cond");
+            requireResource(r, "cond", m_prog.conditions, "condition", op.target);
+            if (op.kind != ScriptOp::Kind::Wait && r.has("timeout_ms")) r.fail(r.ptr("timeout_ms"), "timeout_ms", "only for wait");
+            if (op.kind != ScriptOp::Kind::Notify && r.has("n")) r.fail(r.ptr("n"), "n", "only for notify");
+            op.timeoutMs = r.number("timeout_ms", -1, 0, 60'000);
+            op.n = r.integer("n", 1, 0, Limits::kMaxThreads);
+        } else if (name == "wait_for") {
+            r.allowOnly({"op", "cond", "var", "equals", "timeout_ms", "line"});
+            op.kind = ScriptOp::Kind::WaitFor;
+            lockOrCond("cond");
+            requireResource(r, "cond", m_prog.conditions, "condition", op.target);
+            op.targets = {r.string("var")};
+            if (!m_prog.vars.contains(op.targets[0]))
+                r.fail(r.ptr("var"), "var", "unknown variable '" + op.targets[0] + "' (declare it in vars)");
+            if (!r.has("equals")) r.fail(p, "equals", "missing (required for wait_for)");
+            op.value = r.raw("equals");
+            op.timeoutMs = r.number("timeout_ms", -1, 0, 60'000);
+        } else if (name == "say") {
+            r.allowOnly({"op", "text", "line"});
+            op.kind = ScriptOp::Kind::Say;
+            op.text = r.text("text", true);
+        } else if (name == "set") {
+            r.allowOnly({"op", "var", "value", "line"});
+            op.kind = ScriptOp::Kind::Set;
+            op.target = r.string("var");
+            if (!m_prog.vars.contains(op.target))
+                r.fail(r.ptr("var"), "var", "unknown variable '" + op.target + "' (declare it in vars)");
+            if (!r.has("value")) r.fail(p, "value", "missing (required for set)");
+            op.value = r.raw("value");
+        } else if (name == "repeat") {
+            r.allowOnly({"op", "count", "ops", "line"});
+            op.kind = ScriptOp::Kind::Repeat;
+            if (!r.has("count")) r.fail(p, "count", "missing (required for repeat)");
+            op.n = r.integer("count", 1, 0, 1'000'000);
+            if (!r.has("ops")) r.fail(p, "ops", "missing (required for repeat)");
+            op.body = ops(r.raw("ops"), r.ptr("ops"), depth + 1);
+        } else if (name == "try_acquire_all") {
+            r.allowOnly({"op", "locks", "timeout_ms", "backoff_ms", "pause_ms", "ops", "line"});
+            op.kind = ScriptOp::Kind::TryAcquireAll;
+            if (!r.has("locks") || !r.raw("locks").is_array() || r.raw("locks").empty())
+                r.fail(r.has("locks") ? r.ptr("locks") : p, "locks", "must be a non-empty array of lock names");
+            for (std::size_t i = 0; i < r.raw("locks").size(); ++i) {
+                const json& l = r.raw("locks")[i];
+                if (!l.is_string()) r.fail(r.ptr("locks") + "/" + std::to_string(i), "locks", "must be lock names");
+                op.targets.push_back(l.get<std::string>());
+                if (!find(m_prog.locks, op.targets.back()))
+                    r.fail(r.ptr("locks") + "/" + std::to_string(i), "locks",
+                           "unknown lock '" + op.targets.back() + "' (allowed: " + names(m_prog.locks) + ")");
+            }
+            if (!r.has("timeout_ms")) r.fail(p, "timeout_ms", "missing (required for try_acquire_all)");
+            op.timeoutMs = r.number("timeout_ms", 10, 0.01, 10'000);
+            op.ms = r.number("pause_ms", 0, 0, 10'000);
+            if (r.has("backoff_ms")) {
+                const json& b = r.raw("backoff_ms");
+                if (!b.is_array() || b.size() != 2 || !b[0].is_number() || !b[1].is_number() || b[0].get<double>() < 0 ||
+                    b[1].get<double>() < b[0].get<double>() || b[1].get<double>() > 10'000)
+                    r.fail(r.ptr("backoff_ms"), "backoff_ms", "must be [min, max] milliseconds with 0 <= min <= max <= 10000");
+                op.backoffMinMs = b[0].get<double>();
+                op.backoffMaxMs = b[1].get<double>();
+            }
+            op.body = r.has("ops") ? ops(r.raw("ops"), r.ptr("ops"), depth + 1) : std::vector<ScriptOp>{};
+        } else if (name == "count") {
+            r.allowOnly({"op", "counter", "line"});
+            op.kind = ScriptOp::Kind::Count;
+            op.target = r.string("counter");
+        } else {
+            r.fail(r.ptr("op"), "op", "unknown op '" + name + "' (allowed: " + joinNames(kOps) + ")");
+        }
+        return op;
+    }
+
+    const ScenarioInput& m_in;
+    ScriptProgram m_prog;
+    std::set<std::string> m_names;
+};
+
+// Dining philosophers as a script: n forks (Locks), n philosophers who each think, take the left
+// fork, pause, take the right fork, eat, and put both down, `meals` times.
+//   fix none:      everyone takes left then right: with the pause, all hold one fork -> deadlock
+//   fix hierarchy: take the lower-numbered fork first (breaks circular wait)
+//   fix waiter:    ask a waiter (Semaphore(n-1)) before taking forks (at most n-1 reach the table)
+json expandPhilosophers(const ScenarioInput& in, const json& spec)
+{
+    ObjectReader r(in, spec, "/philosophers", "philosophers");
+    r.allowOnly({"n", "fix", "meals", "pause_ms", "eat_ms", "think_ms", "lines"});
+    const int n = r.integer("n", 5, 2, Limits::kMaxThreads);
+    const std::string fix = r.string("fix", false, "none");
+    if (fix != "none" && fix != "hierarchy" && fix != "waiter")
+        r.fail(r.ptr("fix"), "fix", "unknown fix '" + fix + "' (allowed: none, hierarchy, waiter)");
+    const int meals = r.integer("meals", 3, 1, 1000);
+    const double pause = r.number("pause_ms", 20, 0, 1000);
+    const double eat = r.number("eat_ms", 1, 0, 1000);
+    const double think = r.number("think_ms", 1, 0, 1000);
+    json lines = r.has("lines") ? r.raw("lines") : json::object();
+    auto line = [&](const char* key) { return lines.is_object() && lines.contains(key) && lines[key].is_number_integer() ? lines[key].get<int>() : 0; };
+
+    json script = json::object();
+    script["locks"] = json::array();
+    for (int i = 0; i < n; ++i) script["locks"].push_back({{"name", "fork_" + std::to_string(i)}, {"kind", "Lock"}});
+    if (fix == "waiter") script["semaphores"] = json::array({{{"name", "waiter"}, {"kind", "Semaphore"}, {"value", n - 1}}});
+    script["threads"] = json::array();
+    for (int i = 0; i < n; ++i) {
+        int first = i, second = (i + 1) % n;
+        if (fix == "hierarchy" && first > second) std::swap(first, second);
+        json eatOps = json::array({{{"op", "count"}, {"counter", "meals"}, {"line", line("eat")}},
+                                   {{"op", "sleep"}, {"ms", eat}, {"line", line("eat")}}});
+        json inner = json::array({{{"op", "sleep"}, {"ms", pause}, {"line", line("pause")}},
+                                  {{"op", "with"}, {"lock", "fork_" + std::to_string(second)}, {"line", line("second")},
+                                   {"ops", eatOps}}});
+        json take = json::array({{{"op", "with"}, {"lock", "fork_" + std::to_string(first)}, {"line", line("first")},
+                                  {"ops", inner}}});
+        if (fix == "waiter") take = json::array({{{"op", "with"}, {"semaphore", "waiter"}, {"line", line("waiter")}, {"ops", take}}});
+        json body = json::array({{{"op", "sleep"}, {"ms", think}, {"line", line("think")}}});
+        for (auto& o : take) body.push_back(o);
+        script["threads"].push_back({{"name", "P" + std::to_string(i)},
+                                     {"ops", json::array({{{"op", "repeat"}, {"count", meals}, {"ops", body}}})}});
+    }
+    return script;
+}
+
+} // namespace
+
+ScriptProgram parseThreadScript(const ScenarioInput& input)
+{
+    const json& config = input.config;
+    if (config.is_object() && config.contains("philosophers")) {
+        for (const auto& [k, _] : config.items())
+            if (k != "philosophers")
+                throw InputError(input.where("/" + k) + ": " + k + ": unknown key beside philosophers (allowed: philosophers)");
+        // Positions inside the expansion map back to the philosophers block.
+        ScenarioInput expanded{input.lesson, input.variant, input.params, expandPhilosophers(input, config["philosophers"]),
+                               input.seed, input.lang};
+        return ScriptParser(expanded).parse(expanded.config);
+    }
+    return ScriptParser(input).parse(config);
+}
+
+} // namespace lockstep

@@ -1,0 +1,372 @@
+#include "lockstep/scenarios/ThreadScriptScenario.h"
+
+#include "lockstep/engine/PyError.h"
+#include "lockstep/scenarios/ThreadScript.h"
+#include "lockstep/sync/Condition.h"
+#include "lockstep/sync/Lock.h"
+#include "lockstep/sync/RLock.h"
+#include "lockstep/sync/Semaphore.h"
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+
+namespace lockstep {
+
+namespace {
+
+using nlohmann::json;
+
+// Shared state of one script run: the primitives, shared variables, transcript and counters.
+class ScriptWorld final : public Wakeable {
+public:
+    ScriptWorld(RunContext& ctx, const ScriptProgram& prog, Lang lang, std::uint64_t seed)
+        : m_ctx(ctx), m_lang(lang), m_vars(prog.vars), m_seed(seed)
+    {
+        for (const auto& l : prog.locks) {
+            if (l.kind == "RLock") m_locks[l.name] = std::make_shared<RLock>(ctx, l.name);
+            else m_locks[l.name] = std::make_shared<Lock>(ctx, l.name);
+        }
+        for (const auto& s : prog.semaphores) {
+            auto sem = std::make_shared<Semaphore>(ctx, s.name, s.value, s.kind == "BoundedSemaphore");
+            m_sems[s.name] = sem;
+        }
+        for (const auto& c : prog.conditions)
+            m_conds[c.name] = std::make_shared<Condition>(ctx, c.name, c.lock.empty() ? nullptr : m_locks.at(c.lock));
+        ctx.addWakeable(this);
+    }
+    ~ScriptWorld() override { m_ctx.removeWakeable(this); }
+
+    void wakeAll() override
+    {
+        { std::lock_guard l(m_mutex); }
+        m_cv.notify_all();
+    }
+
+    RunContext& m_ctx;
+    Lang m_lang;
+    std::map<std::string, std::shared_ptr<LockBase>> m_locks;
+    std::map<std::string, std::shared_ptr<Semaphore>> m_sems;
+    std::map<std::string, std::shared_ptr<Condition>> m_conds;
+
+    std::mutex m_mutex; // guards everything below
+    std::condition_variable m_cv;
+    json m_vars;
+    std::vector<std::string> m_transcript;
+    std::map<std::string, std::map<std::string, long>> m_counters; // thread -> counter -> value
+    std::map<std::string, int> m_phase;                            // thread -> 0 running, 1 waiting/blocked, 2 ended
+    long m_retries = 0;
+    std::uint64_t m_seed;
+
+    void setPhase(const std::string& thread, int phase)
+    {
+        {
+            std::lock_guard l(m_mutex);
+            m_phase[thread] = std::max(m_phase[thread], phase);
+        }
+        m_cv.notify_all();
+    }
+};
+
+class Interpreter {
+public:
+    Interpreter(ScriptWorld& world, const ScriptThread& thread)
+        : m_w(world), m_ctx(world.m_ctx), m_thread(thread), m_self(RunContext::currentActor()),
+          m_rng(world.m_seed * 1000003u + std::hash<std::string>{}(thread.name))
+    {
+    }
+
+    void run(const std::vector<ScriptOp>& ops)
+    {
+        for (const auto& op : ops) exec(op);
+    }
+
+private:
+    void line(const ScriptOp& op)
+    {
+        if (op.line > 0) m_ctx.recorder().record(EventKind::LineReached, m_self, {}, 0, {}, op.line);
+    }
+    // About to block (or maybe block): threads that start "after" this one may go now.
+    void blocking() { m_w.setPhase(m_thread.name, 1); }
+
+    void acquire(LockBase& lock)
+    {
+        // A peek, not an acquire attempt: it only decides when threads that start "after" this
+        // one may go, so a stale answer changes timing, never what the primitives record.
+        if (lock.locked()) blocking();
+        lock.acquire();
+    }
+
+    void exec(const ScriptOp& op)
+    {
+        line(op);
+        switch (op.kind) {
+        case ScriptOp::Kind::Acquire:
+            acquireNamed(op.target);
+            break;
+        case ScriptOp::Kind::Release:
+            m_w.m_locks.at(op.target)->release();
+            break;
+        case ScriptOp::Kind::With:
+            withBlock(op);
+            break;
+        case ScriptOp::Kind::Sleep:
+            m_ctx.sleepFor(std::chrono::nanoseconds(static_cast<std::int64_t>(op.ms * 1e6)), op.line);
+            break;
+        case ScriptOp::Kind::Wait: {
+            blocking();
+            m_w.m_conds.at(op.target)->wait(op.timeoutMs < 0 ? -1 : op.timeoutMs / 1000.0);
+            break;
+        }
+        case ScriptOp::Kind::WaitFor: {
+            blocking();
+            const std::string var = op.targets.front();
+            m_w.m_conds.at(op.target)->waitFor(
+                [&] {
+                    std::lock_guard l(m_w.m_mutex);
+                    return m_w.m_vars[var] == op.value;
+                },
+                op.timeoutMs < 0 ? -1 : op.timeoutMs / 1000.0);
+            break;
+        }
+        case ScriptOp::Kind::Notify:
+            m_w.m_conds.at(op.target)->notify(op.n);
+            break;
+        case ScriptOp::Kind::NotifyAll:
+            m_w.m_conds.at(op.target)->notifyAll();
+            break;
+        case ScriptOp::Kind::Say: {
+            m_ctx.gate().pass(m_self);
+            const std::string text = m_thread.speaker.get(m_w.m_lang) + ": " + op.text.get(m_w.m_lang);
+            m_ctx.recorder().recordText(EventKind::Say, m_self, text, {}, 0, op.line);
+            std::lock_guard l(m_w.m_mutex);
+            m_w.m_transcript.push_back(text);
+            break;
+        }
+        case ScriptOp::Kind::Set: {
+            m_ctx.gate().pass(m_self);
+            std::lock_guard l(m_w.m_mutex);
+            m_w.m_vars[op.target] = op.value;
+            break;
+        }
+        case ScriptOp::Kind::Repeat:
+            for (int i = 0; i < op.n; ++i) run(op.body);
+            break;
+        case ScriptOp::Kind::TryAcquireAll:
+            tryAcquireAll(op);
+            break;
+        case ScriptOp::Kind::Count: {
+            m_ctx.gate().pass(m_self);
+            std::lock_guard l(m_w.m_mutex);
+            ++m_w.m_counters[m_thread.name][op.target];
+            break;
+        }
+        }
+    }
+
+    void acquireNamed(const std::string& name) { acquire(*m_w.m_locks.at(name)); }
+
+    void withBlock(const ScriptOp& op)
+    {
+        const std::string kind = op.value.get<std::string>();
+        // Acquire, run the body, release on every exit path (as a Python `with` does) — except
+        // on cancellation, where the run is being torn down and every lock is abandoned anyway.
+        if (kind == "lock") {
+            LockBase& lock = *m_w.m_locks.at(op.target);
+            acquire(lock);
+            runThenRelease(op.body, [&] { lock.release(); });
+        } else if (kind == "cond") {
+            Condition& cond = *m_w.m_conds.at(op.target);
+            acquire(cond.lock());
+            runThenRelease(op.body, [&] { cond.release(); });
+        } else {
+            Semaphore& sem = *m_w.m_sems.at(op.target);
+            if (sem.value() == 0) blocking();
+            sem.acquire();
+            runThenRelease(op.body, [&] { sem.release(); });
+        }
+    }
+
+    template <typename Release>
+    void runThenRelease(const std::vector<ScriptOp>& body, Release release)
+    {
+        try {
+            run(body);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (...) {
+            release();
+            throw;
+        }
+        release();
+    }
+
+    void tryAcquireAll(const ScriptOp& op)
+    {
+        std::uniform_real_distribution<double> backoff(op.backoffMinMs, op.backoffMaxMs);
+        for (;;) {
+            std::vector<LockBase*> held;
+            bool ok = true;
+            for (std::size_t i = 0; i < op.targets.size(); ++i) {
+                LockBase& lock = *m_w.m_locks.at(op.targets[i]);
+                if (!lock.acquire(true, op.timeoutMs / 1000.0)) {
+                    ok = false;
+                    break;
+                }
+                held.push_back(&lock);
+                if (op.ms > 0 && i + 1 < op.targets.size())
+                    m_ctx.sleepFor(std::chrono::nanoseconds(static_cast<std::int64_t>(op.ms * 1e6)), op.line);
+            }
+            if (ok) {
+                auto releaseAll = [&] {
+                    for (auto it = held.rbegin(); it != held.rend(); ++it) (*it)->release();
+                };
+                runThenRelease(op.body, releaseAll);
+                return;
+            }
+            // Give back everything and retry after a jittered pause, so the two threads do not
+            // retry in lock step forever (the jitter comes from the run's seed).
+            for (auto it = held.rbegin(); it != held.rend(); ++it) (*it)->release();
+            {
+                std::lock_guard l(m_w.m_mutex);
+                ++m_w.m_retries;
+            }
+            m_ctx.recorder().recordText(EventKind::Mark, m_self, "back off and retry", {}, 0, op.line);
+            m_ctx.sleepFor(std::chrono::nanoseconds(static_cast<std::int64_t>(backoff(m_rng) * 1e6)), op.line);
+        }
+    }
+
+    ScriptWorld& m_w;
+    RunContext& m_ctx;
+    const ScriptThread& m_thread;
+    ActorId m_self;
+    std::mt19937_64 m_rng;
+};
+
+// Coffman's four conditions, read off what the trace shows happened.
+json coffmanFromTrace(const Trace& trace, bool circular)
+{
+    std::map<std::uint32_t, std::set<std::uint32_t>> holding; // thread -> locks held
+    std::map<std::uint32_t, std::uint32_t> owner;              // lock -> holding thread
+    bool mutualExclusion = false, holdAndWait = false, preempted = false;
+    auto isLock = [&](ActorId a) {
+        const ActorInfo* info = trace.actor(a);
+        return info && (info->kind == ActorKind::Lock || info->kind == ActorKind::RLock);
+    };
+    for (const Event& e : trace.events()) {
+        if (!e.target.valid() || !isLock(e.target)) continue;
+        // A Condition's per-waiter locks (children of the condition) model the wait, not a resource.
+        const ActorInfo* parent = trace.actor(trace.actor(e.target)->parent);
+        if (parent && parent->kind == ActorKind::Condition) continue;
+        switch (e.kind) {
+        case EventKind::Acquired:
+            holding[e.actor.value].insert(e.target.value);
+            owner[e.target.value] = e.actor.value;
+            break;
+        case EventKind::Released:
+            holding[e.actor.value].erase(e.target.value);
+            owner.erase(e.target.value);
+            break;
+        case EventKind::AcquireTimedOut:
+            // The thread gives up and (in the back-off cure) hands back what it holds: its
+            // resources are taken away from it, which is what "no preemption" forbids.
+            if (!holding[e.actor.value].empty()) preempted = true;
+            break;
+        case EventKind::StateChange:
+            if (e.state == State::Blocked) {
+                auto o = owner.find(e.target.value);
+                if (o != owner.end()) {
+                    mutualExclusion = true; // the lock was held, so the requester had to wait
+                    if (!holding[e.actor.value].empty()) holdAndWait = true;
+                }
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return {{"mutual_exclusion", mutualExclusion},
+            {"hold_and_wait", holdAndWait},
+            {"no_preemption", !preempted},
+            {"circular_wait", circular}};
+}
+
+class ThreadScriptScenario final : public Scenario {
+public:
+    void validate(const ScenarioInput& input) const override { parseThreadScript(input); }
+
+    void run(RunContext& ctx, const ScenarioInput& input, json& summary) override
+    {
+        const ScriptProgram prog = parseThreadScript(input);
+        ScriptWorld world(ctx, prog, input.lang, input.seed);
+        for (const auto& t : prog.threads) {
+            if (!t.startAfter.empty()) {
+                // Start only once the named thread waits, blocks or has ended: the deterministic
+                // version of "start A, then B" that the lesson's Python program relies on.
+                std::unique_lock l(world.m_mutex);
+                ctx.wait(world.m_cv, l, [&] { return world.m_phase[t.startAfter] >= 1; });
+            }
+            ctx.spawn(t.name, [&world, &t] {
+                struct Ended {
+                    ScriptWorld& w;
+                    const std::string& name;
+                    ~Ended() { w.setPhase(name, 2); }
+                } ended{world, t.name};
+                Interpreter(world, t).run(t.ops);
+            });
+        }
+        ctx.joinAll();
+
+        std::lock_guard l(world.m_mutex);
+        summary["transcript"] = world.m_transcript;
+        summary["retries"] = world.m_retries;
+        json counters = json::object();
+        long total = 0;
+        for (const auto& [thread, cs] : world.m_counters)
+            for (const auto& [name, v] : cs) {
+                counters[name][thread] = v;
+                if (name == "meals") total += v;
+            }
+        if (counters.contains("meals")) summary["meals"] = {{"per_philosopher", counters["meals"]}, {"total", total}};
+        summary["counters"] = counters;
+        summary["threads"] = prog.threads.size();
+    }
+
+    void summarize(const Trace& trace, const RunContext& ctx, const ScenarioInput&, json& summary) const override
+    {
+        const auto cycleIds = ctx.deadlockCycle();
+        json cycle = json::array();
+        for (ActorId a : cycleIds) cycle.push_back(std::string(trace.actorName(a)));
+        summary["deadlocked"] = !cycleIds.empty();
+        summary["cycle"] = cycle;
+        summary["stalled"] = ctx.outcome() == RunOutcome::Stalled;
+        summary["coffman"] = coffmanFromTrace(trace, !cycleIds.empty());
+
+        long waits = 0, notifies = 0;
+        std::int64_t closingRequest = -1;
+        std::int64_t deadlockTs = -1;
+        std::set<std::uint32_t> inCycle;
+        for (std::size_t i = 0; i < cycleIds.size(); i += 2) inCycle.insert(cycleIds[i].value);
+        for (const Event& e : trace.events()) {
+            if (e.kind == EventKind::WaitBegin) ++waits;
+            if (e.kind == EventKind::Notify) ++notifies;
+            if (e.kind == EventKind::Deadlock && deadlockTs < 0) deadlockTs = e.ts;
+            if (deadlockTs < 0 && e.kind == EventKind::AcquireRequest && inCycle.count(e.actor.value))
+                closingRequest = e.ts;
+        }
+        summary["waits"] = waits;
+        summary["notifies"] = notifies;
+        if (deadlockTs >= 0) {
+            summary["deadlock_at_ms"] = static_cast<double>(deadlockTs) / 1e6;
+            if (closingRequest >= 0)
+                summary["detected_after_ms"] = static_cast<double>(deadlockTs - closingRequest) / 1e6;
+        }
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Scenario> makeThreadScriptScenario() { return std::make_unique<ThreadScriptScenario>(); }
+
+} // namespace lockstep
