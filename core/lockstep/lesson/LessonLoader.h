@@ -23,8 +23,9 @@ public:
     // run from a build tree), else the install prefix's share/lockstep/lessons, else
     // <dir of the executable>/../share/lockstep/lessons.
     static std::string defaultDirectory();
-    // `idOrPath` names an existing file or ends in ".json": load that file. Otherwise it is a lesson id
-    // in `dir`; an unknown id is an InputError listing the known ones.
+    // `idOrPath` ends in ".json", or contains a '/' and names an existing file: load that file.
+    // Otherwise it is a lesson id in `dir` (or, if no lesson has that id, an existing file of that
+    // name); an unknown id is an InputError listing the known ones.
     static Lesson find(const std::string& idOrPath, const std::string& dir = defaultDirectory());
 
     // Resolve parameter values: lesson defaults, then the variant's overrides, then `overrides`

@@ -34,9 +34,14 @@ LessonRunner::LessonRunner(RunRequest request) : m_request(std::move(request))
     if (!(m_request.timeoutSeconds >= 0) || m_request.timeoutSeconds > Limits::kMaxRunSeconds)
         throw InputError("--timeout: must be between 0 and " + std::to_string(Limits::kMaxRunSeconds) + " seconds");
     m_params = LessonLoader::resolveParams(lesson, *m_variant, m_request.params);
-    m_config = LessonLoader::resolveConfig(m_variant->config, m_params);
+    m_config = LessonLoader::resolveConfig(lesson, *m_variant, m_params);
     // Validate the engine-specific part now, before any thread starts.
-    auto scenario = ScenarioRegistry::instance().create(lesson.engine);
+    std::unique_ptr<Scenario> scenario;
+    try {
+        scenario = ScenarioRegistry::instance().create(lesson.engine);
+    } catch (const InputError& e) {
+        throw InputError(lesson.locate("/engine") + ": " + e.what());
+    }
     ScenarioInput input{lesson, *m_variant, m_params, m_config, m_request.seed, m_request.lang};
     scenario->validate(input);
 }
