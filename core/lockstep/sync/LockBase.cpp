@@ -1,0 +1,137 @@
+#include "lockstep/sync/LockBase.h"
+
+#include "lockstep/sync/GraphWait.h"
+
+#include <optional>
+
+namespace lockstep {
+
+LockBase::LockBase(RunContext& ctx, ActorKind kind, std::string name, ActorId parent)
+    : LockBase(ctx, kind, std::move(name), parent, false)
+{
+}
+
+LockBase::LockBase(RunContext& ctx, ActorKind kind, std::string name, ActorId parent, bool internal)
+    : m_ctx(ctx), m_id(ctx.addActor(kind, std::move(name), parent)), m_internal(internal)
+{
+    m_ctx.recorder().recordState(m_id, State::Free);
+    // A Condition's waiter locks live for one wait() only; the Condition wakes them on cancel, so
+    // that the run never holds a pointer to a lock that a returning wait() is destroying.
+    if (!m_internal) m_ctx.addWakeable(this);
+}
+
+LockBase::~LockBase()
+{
+    if (!m_internal) m_ctx.removeWakeable(this);
+}
+
+bool LockBase::locked() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_count > 0;
+}
+
+ActorId LockBase::owner() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_owner;
+}
+
+std::size_t LockBase::waitingCount() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_waiting;
+}
+
+void LockBase::wakeAll()
+{
+    // Taking the mutex orders this with a waiter's "cancelled()?" check: it is either before the
+    // check (and sees the flag) or already inside cv.wait (and gets the notification).
+    { std::lock_guard lock(m_mutex); }
+    m_cv.notify_all();
+}
+
+void LockBase::passGate(ActorId me)
+{
+    if (!m_internal) m_ctx.gate().pass(me);
+}
+
+bool LockBase::acquireLevels(ActorId me, const Timeout& timeout, int levels, bool reentrant)
+{
+    TraceRecorder& rec = m_ctx.recorder();
+    rec.record(EventKind::AcquireRequest, me, m_id, timeout.ns());
+
+    // Both end after `lock` is unlocked (reverse order of declaration): entering/leaving a thread
+    // state and adding a wait edge may call into the run (a deadlock cancels it and wakes every
+    // primitive, this one included), which must never happen under m_mutex.
+    std::optional<RunContext::BlockScope> blocked;
+    GraphWait edge(m_ctx.graph());
+    std::unique_lock lock(m_mutex);
+
+    if (m_count == 0 || (reentrant && m_owner == me)) {
+        take(me, levels);
+        return true;
+    }
+    if (timeout.isNonBlocking()) {
+        rec.record(EventKind::AcquireTimedOut, me, m_id, 0);
+        return false;
+    }
+    if (!m_internal) {
+        lock.unlock();
+        blocked.emplace(m_ctx, State::Blocked, m_id, timeout.isTimed());
+        edge.add(me, m_id, timeout.isTimed());
+        lock.lock();
+    }
+
+    ++m_waiting;
+    bool ok = true;
+    const auto isFree = [this] { return m_count == 0; };
+    try {
+        if (timeout.isForever()) m_ctx.wait(m_cv, lock, isFree);
+        else ok = m_ctx.waitUntil(m_cv, lock, timeout.deadline(), isFree);
+        // A lock freed by a cancelled thread unwinding must not let this one carry on: once the run
+        // is cancelled, every blocking call ends with Cancelled.
+        m_ctx.throwIfCancelled();
+    } catch (...) {
+        --m_waiting;
+        throw;
+    }
+    --m_waiting;
+    edge.remove();
+    if (!ok) {
+        rec.record(EventKind::AcquireTimedOut, me, m_id, timeout.ns());
+        return false;
+    }
+    take(me, levels);
+    return true;
+}
+
+void LockBase::take(ActorId me, int levels)
+{
+    const bool wasFree = m_count == 0;
+    m_owner = me;
+    m_count += levels;
+    if (!m_internal)
+        for (int i = 0; i < levels; ++i) m_ctx.graph().addHolder(m_id, me);
+    TraceRecorder& rec = m_ctx.recorder();
+    rec.record(EventKind::Acquired, me, m_id, m_count);
+    if (wasFree) rec.recordState(m_id, State::Held, me);
+}
+
+void LockBase::dropLevels(ActorId by, int levels)
+{
+    if (!m_internal)
+        for (int i = 0; i < levels; ++i) m_ctx.graph().removeHolder(m_id, m_owner);
+    m_count -= levels;
+    TraceRecorder& rec = m_ctx.recorder();
+    rec.record(EventKind::Released, by, m_id, m_count);
+    if (m_count == 0) {
+        m_owner = ActorId{};
+        rec.recordState(m_id, State::Free);
+        // Every blocked acquirer waits for "free"; whoever wakes takes it (or, if another thread
+        // barged in first, waits again and is woken by that thread's release).
+        if (m_waiting > 0) m_cv.notify_one();
+    }
+}
+
+} // namespace lockstep
