@@ -14,16 +14,16 @@ namespace lockstep::ui {
 // through this class and nothing else. Colours are the Okabe-Ito colour-blind-safe set, and every
 // state is also given a text label and a glyph so that colour is never the only cue.
 struct StateStyle {
-    QColor fill;       // span / card background
-    QColor ink;        // text drawn on top of `fill` (contrast >= 4.5:1)
-    QString label;     // translated, e.g. "running"
-    QString glyph;     // one character / symbol, e.g. "▶", "⏸", "⛔"
+    QColor fill;   // span / card background
+    QColor ink;    // text drawn on top of `fill` (contrast >= 4.5:1)
+    QString label; // translated, e.g. "running"
+    QString glyph; // one character / symbol, e.g. "▶", "■", "☾"
 };
 
 // All eight categories in legend order (the order a legend lists them in).
 inline constexpr std::array<StateCategory, 8> kAllStateCategories = {
-    StateCategory::Running, StateCategory::Ready,    StateCategory::Blocked, StateCategory::Waiting,
-    StateCategory::Sleeping, StateCategory::Zombie,  StateCategory::Done,    StateCategory::Idle,
+    StateCategory::Running,  StateCategory::Ready,  StateCategory::Blocked, StateCategory::Waiting,
+    StateCategory::Sleeping, StateCategory::Zombie, StateCategory::Done,    StateCategory::Idle,
 };
 
 // The palette is light-themed on purpose: projectors wash out dark themes, and a light page also
@@ -45,18 +45,18 @@ public:
     [[nodiscard]] static QColor foreground();
     [[nodiscard]] static QColor mutedText();
     [[nodiscard]] static QColor grid();
-    [[nodiscard]] static QColor accent();       // selection, cursor
-    [[nodiscard]] static QColor alarm();        // deadlock cycle, errors, stalls
-    [[nodiscard]] static QColor gilColor();     // GIL ownership lane
+    [[nodiscard]] static QColor accent();   // selection, cursor
+    [[nodiscard]] static QColor alarm();    // deadlock cycle, errors, stalls
+    [[nodiscard]] static QColor gilColor(); // GIL ownership lane
     [[nodiscard]] static QColor fdReadable();
     [[nodiscard]] static QColor fdWritable();
     [[nodiscard]] static QColor fdHangup();
 
     // Extensions (render helper).
-    [[nodiscard]] static QColor border();       // hairlines between lanes and around panels
-    [[nodiscard]] static QColor selection();    // translucent fill of a selected time range
+    [[nodiscard]] static QColor border();    // hairlines between lanes and around panels
+    [[nodiscard]] static QColor selection(); // translucent fill of a selected time range
     // A categorical colour for the i-th item of a series (e.g. the thread that holds the GIL or a
-    // lock). Paul Tol's "muted" set, colour-blind safe and distinct from the state colours' order.
+    // lock). Paul Tol's colour-blind-safe qualitative colours, darkest / least state-like first.
     [[nodiscard]] static QColor seriesColor(int index);
     // Black or white, whichever reads better on `fill` (WCAG contrast).
     [[nodiscard]] static QColor inkOn(const QColor& fill);
@@ -68,8 +68,8 @@ public:
     // prefers Noto Sans, then Noto Sans CJK SC (so Chinese narration renders), then DejaVu Sans.
     [[nodiscard]] static QFont uiFont(double scale = 1.0);
     [[nodiscard]] static QFont monoFont(double scale = 1.0);
-    [[nodiscard]] static QFont titleFont(double scale = 1.0);  // headings, export titles
-    [[nodiscard]] static QFont smallFont(double scale = 1.0);  // axis ticks, counts
+    [[nodiscard]] static QFont titleFont(double scale = 1.0); // headings, export titles
+    [[nodiscard]] static QFont smallFont(double scale = 1.0); // axis ticks, counts
     // Base pixel size of uiFont(1.0).
     static constexpr int kUiPixelSize = 16;
 };

@@ -265,8 +265,17 @@ void RunContext::onDeadlock(const std::vector<ActorId>& found)
     m_deadlockTs.store(m_recorder.now());
     m_recorder.recordText(EventKind::Deadlock, cycle.front(), text, cycle.size() > 1 ? cycle[1] : ActorId{},
                           static_cast<std::int64_t>(cycle.size() / 2));
-    if (m_options.endOnDeadlock) cancel(RunOutcome::Deadlocked);
+    if (m_options.endOnDeadlock && m_options.deadlockLinger.count() == 0) cancel(RunOutcome::Deadlocked);
     else setOutcome(RunOutcome::Deadlocked);
+}
+
+bool RunContext::pollDeadlock()
+{
+    const std::int64_t at = m_deadlockTs.load();
+    if (at < 0 || !m_options.endOnDeadlock || cancelled()) return false;
+    if (m_recorder.now() - at < std::chrono::nanoseconds(m_options.deadlockLinger).count()) return false;
+    cancel(RunOutcome::Deadlocked);
+    return true;
 }
 
 bool RunContext::checkStalled()

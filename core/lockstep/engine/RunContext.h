@@ -30,6 +30,10 @@ struct RunOptions {
     std::chrono::milliseconds timeout{60'000};   // hard cap: lesson files cannot raise it above 60 s
     bool endOnDeadlock = true;                   // cancel the run once a deadlock / stall is detected
     std::chrono::milliseconds stallCheck{40};    // how long "every thread waits, nothing moves" must hold
+    // How long a detected deadlock is left standing before the run is cancelled, so that the
+    // timeline shows the threads really blocked. 0 = cancel at once; otherwise pollDeadlock()
+    // (the runner's watchdog) cancels once it has passed.
+    std::chrono::milliseconds deadlockLinger{0};
 };
 
 // Everything one run shares: the recorder, the step gate, the wait-for graph, cancellation, and
@@ -124,6 +128,8 @@ public:
     [[nodiscard]] std::int64_t deadlockTs() const { return m_deadlockTs.load(); }
     // Called by the run's watchdog: every live thread waits untimed and nothing moved for a while.
     bool checkStalled();
+    // Cancels the run once a deadlock has been standing for options().deadlockLinger.
+    bool pollDeadlock();
     void addError(std::string message);
     [[nodiscard]] std::vector<std::string> errors() const;
 

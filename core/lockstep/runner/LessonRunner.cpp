@@ -60,6 +60,7 @@ void LessonRunner::start()
     RunOptions options;
     options.seed = m_request.seed;
     options.timeout = std::chrono::milliseconds(static_cast<long>(std::llround(timeout * 1000)));
+    options.deadlockLinger = std::chrono::milliseconds(250); // long enough to see on the timeline
     m_ctx = std::make_unique<RunContext>(options);
     m_ctx->gate().setRate(m_request.pacedRate);
     m_ctx->gate().setMode(m_request.gateMode);
@@ -88,7 +89,7 @@ void LessonRunner::controllerMain()
             if (std::chrono::steady_clock::now() >= deadline) {
                 ctx.recorder().recordText(EventKind::Mark, {}, "time limit reached");
                 ctx.cancel(RunOutcome::TimedOut);
-            } else if (ctx.gate().mode() != GateMode::Step) {
+            } else if (!ctx.pollDeadlock() && ctx.gate().mode() != GateMode::Step) {
                 ctx.checkStalled();
             }
         }

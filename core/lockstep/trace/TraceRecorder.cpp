@@ -129,7 +129,6 @@ void TraceRecorder::record(EventKind kind, ActorId actor, ActorId target, std::i
     e.line = line;
     e.kind = kind;
     localBuffer().push(e);
-    m_recorded.fetch_add(1, std::memory_order_relaxed);
 }
 
 void TraceRecorder::recordState(ActorId actor, State state, ActorId target, std::int32_t line)
@@ -142,7 +141,6 @@ void TraceRecorder::recordState(ActorId actor, State state, ActorId target, std:
     e.kind = EventKind::StateChange;
     e.state = state;
     localBuffer().push(e);
-    m_recorded.fetch_add(1, std::memory_order_relaxed);
 }
 
 void TraceRecorder::recordText(EventKind kind, ActorId actor, std::string_view text, ActorId target,
@@ -154,7 +152,6 @@ void TraceRecorder::recordText(EventKind kind, ActorId actor, std::string_view t
 void TraceRecorder::recordEvent(const Event& e)
 {
     localBuffer().push(e);
-    m_recorded.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64_t holdbackNs)
@@ -196,6 +193,20 @@ std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64
     m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(take));
     builder.setEndTs(all ? now() : std::max<std::int64_t>(builder.lastTs(), now() - holdbackNs));
     return take;
+}
+
+} // namespace lockstep
+
+namespace lockstep {
+
+std::uint64_t TraceRecorder::recordedCount() const
+{
+    // Summed on demand (once per GUI frame at most) rather than counted on the hot path, where a
+    // shared atomic counter would bounce one cache line between every recording thread.
+    std::lock_guard lock(m_mutex);
+    std::uint64_t n = 0;
+    for (const auto& b : m_buffers) n += b->published.load(std::memory_order_relaxed);
+    return n;
 }
 
 } // namespace lockstep

@@ -53,7 +53,7 @@ public:
     // cannot deliver an event older than one already handed on. Returns the number moved.
     std::size_t drainInto(TraceBuilder& builder, bool all, std::int64_t holdbackNs = 5'000'000);
 
-    [[nodiscard]] std::uint64_t recordedCount() const { return m_recorded.load(std::memory_order_relaxed); }
+    [[nodiscard]] std::uint64_t recordedCount() const;
 
     struct ThreadBuffer;
 
@@ -69,7 +69,6 @@ private:
     std::vector<std::string> m_texts;
     std::size_t m_actorsDrained = 0;
     std::size_t m_textsDrained = 0;
-    std::atomic<std::uint64_t> m_recorded{0};
     std::vector<Event> m_pending; // consumer-only: drained but held back
 };
 
