@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 
@@ -39,6 +40,15 @@ public:
     [[nodiscard]] double scale() const { return m_scale; }
 
 protected:
+    // The scale paint code uses: m_scale times a factor that grows the type with the view (1 at
+    // 1100x700, at most 1.8), so a full-screen tab on a projector reads from the back row while a
+    // small window still fits.
+    [[nodiscard]] double viewScale() const
+    {
+        const double fit = std::min(width() / 1100.0, height() / 700.0);
+        return m_scale * std::clamp(fit, 0.75, 1.8);
+    }
+
     // Text of 1-based `line` of the snippet, trimmed; empty when unknown.
     [[nodiscard]] QString sourceLine(int line) const
     {

@@ -1,0 +1,18 @@
+#include "views/ViewFactory.h"
+
+#include "views/ConditionView.h"
+#include "views/FdGridView.h"
+#include "views/GeneratorView.h"
+#include "views/GilView.h"
+#include "views/StateBoard.h"
+#include "views/WaitForGraphView.h"
+
+namespace lockstep::ui {
+
+std::vector<LessonView*> ViewFactory::createViews(QWidget* parent)
+{
+    return {new StateBoard(parent), new WaitForGraphView(parent), new GilView(parent),
+            new ConditionView(parent), new FdGridView(parent), new GeneratorView(parent)};
+}
+
+} // namespace lockstep::ui
