@@ -337,9 +337,10 @@ void RunContext::closeFd(int fd)
     if (fd < 0) return;
     {
         std::lock_guard lock(m_mutex);
-        auto it = std::find(m_fds.begin(), m_fds.end(), fd);
-        if (it == m_fds.end()) return; // not ours (or already closed): never close a stranger's fd
-        m_fds.erase(it);
+        // Search from the back: fds are usually closed in reverse order of opening.
+        auto it = std::find(m_fds.rbegin(), m_fds.rend(), fd);
+        if (it == m_fds.rend()) return; // not ours (or already closed): never close a stranger's fd
+        m_fds.erase(std::next(it).base());
     }
     ::close(fd);
 }

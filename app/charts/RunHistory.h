@@ -1,0 +1,57 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+
+#include <map>
+#include <utility>
+#include <vector>
+
+namespace lockstep::ui {
+
+// The summaries of the runs finished in this session, and the numbers a chart can draw from them:
+// scalar metrics per variant (wall_ms, gil_switches, io_latency_ms.median, ...), sweep curves from a
+// `results` array (ns_per_wait against fds, one curve per multiplexer) and per-actor times from an
+// `actors` array (running / waiting for the GIL / blocked on I/O).
+class RunHistory {
+public:
+    static constexpr const char* kActorsMetric = "actors";
+
+    void add(const nlohmann::json& summary);
+    void clear(const QString& lesson);
+    [[nodiscard]] int count(const QString& lesson) const;
+    [[nodiscard]] std::vector<const nlohmann::json*> runs(const QString& lesson) const;
+
+    [[nodiscard]] QStringList scalarMetrics(const QString& lesson) const;
+    [[nodiscard]] QStringList sweepMetrics(const QString& lesson) const; // y keys drawn against fds
+    [[nodiscard]] bool hasActors(const QString& lesson) const;
+
+    // Latest value of `metric` for each variant, variants in the order first run.
+    [[nodiscard]] std::vector<std::pair<QString, double>> latestByVariant(const QString& lesson,
+                                                                         const QString& metric) const;
+    // Every run's value of `metric` per variant (for several runs of one variant side by side).
+    [[nodiscard]] std::vector<std::pair<QString, std::vector<double>>> allByVariant(const QString& lesson,
+                                                                                   const QString& metric) const;
+    // Points (fds, y) per curve; the curve is the element's "mux" (or the run's variant).
+    [[nodiscard]] std::map<QString, std::vector<QPointF>> sweep(const QString& lesson, const QString& yKey) const;
+    // The latest run's actors: names and, per numeric field, one value per actor.
+    struct ActorTable {
+        QStringList names;
+        std::vector<std::pair<QString, std::vector<double>>> fields;
+        QString variant;
+    };
+    [[nodiscard]] ActorTable latestActors(const QString& lesson) const;
+
+    // A metric's value in one summary ("a.b" looks one level into an object); nullopt-like NaN if absent.
+    [[nodiscard]] static double value(const nlohmann::json& summary, const QString& metric);
+    // Display name of a metric key (translated where known).
+    [[nodiscard]] static QString metricTitle(const QString& metric);
+
+private:
+    std::vector<nlohmann::json> m_runs;
+};
+
+} // namespace lockstep::ui
