@@ -27,6 +27,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QThreadPool>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QImage>
@@ -478,6 +479,9 @@ TEST(Window, CompareAllVariantsFillsTheChart)
         if (variant == QLatin1String("with-lock")) {
             EXPECT_EQ(lost, 0.0);
         }
+    w->viewTabs()->setCurrentWidget(w->metrics());
+    if (qEnvironmentVariableIsSet("LOCKSTEP_TEST_ARTIFACTS"))
+        w->metrics()->grab().save(QDir(qEnvironmentVariable("LOCKSTEP_TEST_ARTIFACTS")).filePath(QStringLiteral("metrics-bars.png")));
 }
 
 TEST(Window, LanguageSwitchesLive)
@@ -511,6 +515,9 @@ TEST(Window, PresenterModeAndThemeChangeTheLook)
 
 TEST(Window, ClosingDuringALiveRunCancelsCleanly)
 {
+    // Qt's own global pool (QImage scaling and conversion run on it) keeps idle threads for 30 s;
+    // they are not ours. Let them go as soon as they are idle so the count below sees only ours.
+    QThreadPool::globalInstance()->setExpiryTimeout(0);
     const std::size_t threadsBefore = liveThreadCount();
     {
         auto w = makeWindow();
@@ -530,6 +537,7 @@ TEST(Window, ClosingDuringALiveRunCancelsCleanly)
         ASSERT_TRUE(QTest::qWaitFor([&] { return w->controller()->stepsInFlight() == 0; }, 30'000));
     }
     // Every engine, controller and worker thread is joined.
+    QThreadPool::globalInstance()->waitForDone();
     EXPECT_TRUE(QTest::qWaitFor([&] { return liveThreadCount() <= threadsBefore; }, 10'000))
         << liveThreadCount() << " threads, " << threadsBefore << " before";
 }
@@ -588,4 +596,50 @@ TEST(Window, SettingsRememberLessonVariantLanguageAndTheme)
         w.setDarkTheme(false);
     }
     QSettings::setDefaultFormat(oldFormat);
+}
+
+TEST(Window, SweepRunsDrawCurvesAgainstFds)
+{
+    auto w = makeWindow();
+    ASSERT_TRUE(w->openLesson(QStringLiteral("iomux")));
+    ASSERT_TRUE(w->selectVariant(QStringLiteral("epoll-lt")));
+    QString error;
+    ASSERT_TRUE(w->startRun({{"sweep", "50,200"}, {"rounds", "20"}, {"warmup", "2"}}, false, &error)) << error.toStdString();
+    ASSERT_TRUE(waitFinished(*w));
+    MetricsChart* m = w->metrics();
+    ASSERT_TRUE(m->metricIds().contains(QStringLiteral("sweep:ns_per_wait"))) << m->metricIds().join(QLatin1Char(' ')).toStdString();
+    EXPECT_EQ(m->currentMetric(), QStringLiteral("sweep:ns_per_wait")) << "a sweep is what the lesson is about";
+    const auto curves = m->history().sweep(QStringLiteral("iomux"), QStringLiteral("ns_per_wait"));
+    ASSERT_EQ(curves.size(), 1u);
+    EXPECT_EQ(curves.begin()->second.size(), 2u); // one point per N
+    EXPECT_FALSE(m->chart()->series().isEmpty());
+    w->viewTabs()->setCurrentWidget(m);
+    const QImage image = m->grab().toImage();
+    EXPECT_GT(colourCount(image), 5u);
+    if (qEnvironmentVariableIsSet("LOCKSTEP_TEST_ARTIFACTS"))
+        image.save(QDir(qEnvironmentVariable("LOCKSTEP_TEST_ARTIFACTS")).filePath(QStringLiteral("metrics-sweep.png")));
+}
+
+TEST(Window, GilRunChartsSwitchesAndTimePerThread)
+{
+    auto w = makeWindow();
+    ASSERT_TRUE(w->openLesson(QStringLiteral("gil")));
+    ASSERT_TRUE(w->selectVariant(QStringLiteral("cpu-threads")));
+    QString error;
+    ASSERT_TRUE(w->startRun({{"count", "2000000"}}, false, &error)) << error.toStdString();
+    ASSERT_TRUE(waitFinished(*w));
+    MetricsChart* m = w->metrics();
+    EXPECT_TRUE(m->metricIds().contains(QStringLiteral("scalar:gil_switches")));
+    ASSERT_TRUE(m->setMetric(QStringLiteral("actors")));
+    const RunHistory::ActorTable table = m->history().latestActors(QStringLiteral("gil"));
+    EXPECT_GE(table.names.size(), 2);
+    EXPECT_FALSE(table.fields.empty());
+    EXPECT_FALSE(m->chart()->series().isEmpty());
+    // The choice sticks when the next run finishes.
+    ASSERT_TRUE(w->startRun({{"count", "1000000"}}, false, &error)) << error.toStdString();
+    ASSERT_TRUE(waitFinished(*w));
+    EXPECT_EQ(m->currentMetric(), QStringLiteral("actors"));
+    w->viewTabs()->setCurrentWidget(m);
+    if (qEnvironmentVariableIsSet("LOCKSTEP_TEST_ARTIFACTS"))
+        m->grab().save(QDir(qEnvironmentVariable("LOCKSTEP_TEST_ARTIFACTS")).filePath(QStringLiteral("metrics-actors.png")));
 }
