@@ -265,6 +265,7 @@ void MetricsChart::buildSweep(QChart* chart, const QString& metric)
         auto* ax = new QValueAxis;
         ax->setLabelFormat(QStringLiteral("%g"));
         ax->setRange(0, std::max(1.0, xmax * 1.1));
+        ax->applyNiceNumbers();
         x = ax;
     }
     if (logY) {
@@ -278,6 +279,7 @@ void MetricsChart::buildSweep(QChart* chart, const QString& metric)
         auto* ay = new QValueAxis;
         ay->setLabelFormat(QStringLiteral("%.4g"));
         ay->setRange(0, ymax > 0 ? ymax * 1.15 : 1);
+        ay->applyNiceNumbers();
         y = ay;
     }
     x->setTitleText(tr("fds watched"));

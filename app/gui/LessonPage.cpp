@@ -60,6 +60,8 @@ LessonPage::LessonPage(QWidget* parent) : QWidget(parent)
     // Variant and parameters, in a card.
     auto* card = new QFrame(this);
     card->setObjectName(QStringLiteral("card"));
+    // Never squeezed: editors cut in half are worse than a shorter timeline.
+    card->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     auto* cardLayout = new QVBoxLayout(card);
     cardLayout->setContentsMargins(10, 8, 10, 8);
     cardLayout->setSpacing(6);
