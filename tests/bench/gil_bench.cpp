@@ -29,7 +29,8 @@ std::int64_t elapsedNs(std::chrono::steady_clock::time_point t0)
 void reportSwitches(benchmark::State& state, std::int64_t switches, std::int64_t ns)
 {
     state.counters["switches"] = static_cast<double>(switches);
-    state.counters["ns_per_switch"] = static_cast<double>(ns) / static_cast<double>(std::max<std::int64_t>(switches, 1));
+    state.counters["ns_per_switch"]
+        = static_cast<double>(ns) / static_cast<double>(std::max<std::int64_t>(switches, 1));
 }
 
 // Two CPU-bound threads under one GilCore with the smallest interval CPython allows (1 µs): every
@@ -43,7 +44,7 @@ void BM_GilCoreForcedSwitch(benchmark::State& state)
     for (auto _ : state) {
         const auto t0 = std::chrono::steady_clock::now();
         GilCore gil(std::chrono::microseconds(1));
-        std::atomic<bool> stop{false};
+        std::atomic<bool> stop { false };
         auto body = [&](GilCore::Holder me) {
             (void)gil.take(me);
             while (!stop.load(std::memory_order_relaxed)) {
@@ -73,7 +74,7 @@ public:
     void onDropRequest(GilCore::Holder) override { m_requested = std::chrono::steady_clock::now(); }
     void onTaken(GilCore::Holder, bool switched) override
     {
-        if (!switched || m_requested == std::chrono::steady_clock::time_point{}) return;
+        if (!switched || m_requested == std::chrono::steady_clock::time_point {}) return;
         m_totalNs += elapsedNs(m_requested);
         ++m_count;
         m_requested = {};
@@ -83,7 +84,7 @@ public:
     std::int64_t m_count = 0;
 
 private:
-    std::chrono::steady_clock::time_point m_requested{};
+    std::chrono::steady_clock::time_point m_requested {};
 };
 
 void BM_GilCoreHandOverLatency(benchmark::State& state)
@@ -94,7 +95,7 @@ void BM_GilCoreHandOverLatency(benchmark::State& state)
     for (auto _ : state) {
         HandOverClock clock;
         GilCore gil(std::chrono::microseconds(state.range(0)), &clock);
-        std::atomic<bool> stop{false};
+        std::atomic<bool> stop { false };
         auto body = [&](GilCore::Holder me) {
             (void)gil.take(me);
             while (!stop.load(std::memory_order_relaxed)) {
@@ -114,7 +115,8 @@ void BM_GilCoreHandOverLatency(benchmark::State& state)
         handOvers += clock.m_count;
     }
     state.counters["hand_overs"] = static_cast<double>(handOvers);
-    state.counters["ns_per_hand_over"] = static_cast<double>(totalNs) / static_cast<double>(std::max<std::int64_t>(handOvers, 1));
+    state.counters["ns_per_hand_over"]
+        = static_cast<double>(totalNs) / static_cast<double>(std::max<std::int64_t>(handOvers, 1));
 }
 BENCHMARK(BM_GilCoreHandOverLatency)->Arg(100)->Arg(1000)->UseRealTime()->Unit(benchmark::kMillisecond);
 
@@ -127,11 +129,10 @@ void BM_GilCorePingPong(benchmark::State& state)
     for (auto _ : state) {
         const auto t0 = std::chrono::steady_clock::now();
         GilCore gil(std::chrono::seconds(1));
-        std::atomic<GilCore::Holder> turn{1};
+        std::atomic<GilCore::Holder> turn { 1 };
         auto body = [&](GilCore::Holder me, GilCore::Holder other) {
             for (std::int64_t i = 0; i < kSwitchesPerIteration / 2; ++i) {
-                while (turn.load(std::memory_order_acquire) != me) {
-                }
+                while (turn.load(std::memory_order_acquire) != me) { }
                 (void)gil.take(me);
                 turn.store(other, std::memory_order_release);
                 (void)gil.drop(me);
@@ -158,7 +159,7 @@ void BM_InstrumentedGilForcedSwitch(benchmark::State& state)
     for (auto _ : state) {
         const auto t0 = std::chrono::steady_clock::now();
         RunContext ctx;
-        std::atomic<bool> stop{false};
+        std::atomic<bool> stop { false };
         {
             Gil gil(ctx, std::chrono::microseconds(1));
             for (int t = 0; t < 2; ++t) {
@@ -182,7 +183,8 @@ void BM_InstrumentedGilForcedSwitch(benchmark::State& state)
         state.ResumeTiming();
     }
     reportSwitches(state, switches, ns);
-    state.counters["events_per_switch"] = static_cast<double>(events) / static_cast<double>(std::max<std::int64_t>(switches, 1));
+    state.counters["events_per_switch"]
+        = static_cast<double>(events) / static_cast<double>(std::max<std::int64_t>(switches, 1));
 }
 BENCHMARK(BM_InstrumentedGilForcedSwitch)->UseRealTime()->Unit(benchmark::kMillisecond);
 
@@ -191,7 +193,7 @@ void BM_PacedLoopTurn(benchmark::State& state)
 {
     const double target = static_cast<double>(state.range(0));
     const PacedLoop loop = target > 0 ? PacedLoop::calibrated(target) : PacedLoop::withSpin(0);
-    const std::atomic<std::uint32_t> breaker{0};
+    const std::atomic<std::uint32_t> breaker { 0 };
     constexpr std::int64_t kTurns = 1'000'000;
     std::int64_t ns = 0;
     for (auto _ : state) {

@@ -30,7 +30,8 @@ const std::string kCount = "5000000";
 std::vector<StateSpan> spansOf(const Trace& trace, ActorId id)
 {
     std::vector<StateSpan> out;
-    for (std::size_t i = 0; i < trace.spans(id).size(); ++i) out.push_back(trace.spans(id)[i]);
+    for (std::size_t i = 0; i < trace.spans(id).size(); ++i)
+        out.push_back(trace.spans(id)[i]);
     return out;
 }
 
@@ -57,18 +58,20 @@ std::vector<std::pair<std::int64_t, std::int64_t>> pythonRunning(const Trace& tr
 }
 
 std::int64_t overlapNs(const std::vector<std::pair<std::int64_t, std::int64_t>>& a,
-                       const std::vector<std::pair<std::int64_t, std::int64_t>>& b)
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& b)
 {
     std::int64_t total = 0;
     for (const auto& [s1, e1] : a)
-        for (const auto& [s2, e2] : b) total += std::max<std::int64_t>(0, std::min(e1, e2) - std::max(s1, s2));
+        for (const auto& [s2, e2] : b)
+            total += std::max<std::int64_t>(0, std::min(e1, e2) - std::max(s1, s2));
     return total;
 }
 
 int countEvents(const Trace& trace, EventKind kind)
 {
     int n = 0;
-    for (const Event& e : trace.events()) n += e.kind == kind ? 1 : 0;
+    for (const Event& e : trace.events())
+        n += e.kind == kind ? 1 : 0;
     return n;
 }
 
@@ -76,14 +79,14 @@ int countEvents(const Trace& trace, EventKind kind)
 
 TEST(GilLesson, EveryVariantCompletesWithItsSummaryKeys)
 {
-    const std::map<std::string, std::string> small = {{"count", "200000"}, {"rounds", "4"},     {"io_ms", "2"},
-                                                      {"work", "2000"},    {"baseline_rounds", "3"}};
+    const std::map<std::string, std::string> small = { { "count", "200000" }, { "rounds", "4" }, { "io_ms", "2" },
+        { "work", "2000" }, { "baseline_rounds", "3" } };
     for (const Variant& v : gilLesson().variants) {
         const RunResult r = runGil(v.id, small);
         SCOPED_TRACE(v.id + ": " + r.summary.dump());
         ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
         const json& s = r.summary;
-        for (const char* key : {"wall_ms", "switch_interval_ms", "gil_switches", "gil_switches_per_s", "actors"})
+        for (const char* key : { "wall_ms", "switch_interval_ms", "gil_switches", "gil_switches_per_s", "actors" })
             EXPECT_TRUE(s.contains(key)) << key;
         EXPECT_TRUE(s.contains("threads") || s.contains("processes"));
         EXPECT_FALSE(s.contains("errors"));
@@ -91,7 +94,7 @@ TEST(GilLesson, EveryVariantCompletesWithItsSummaryKeys)
         ASSERT_TRUE(s.at("actors").is_array());
         ASSERT_FALSE(s.at("actors").empty());
         for (const json& a : s.at("actors"))
-            for (const char* key : {"name", "running_ms", "waiting_gil_ms", "blocked_io_ms"})
+            for (const char* key : { "name", "running_ms", "waiting_gil_ms", "blocked_io_ms" })
                 EXPECT_TRUE(a.contains(key)) << key;
         if (v.id == "convoy") {
             EXPECT_EQ(s.at("io_latency_ms").at("count").get<int>(), 4);
@@ -115,12 +118,12 @@ TEST(GilLesson, ThreadsTakeTurnsWhileProcessesAndNoGilRunInParallel)
     std::ostringstream log;
     bool ok = false;
     for (int attempt = 0; attempt < 3 && !ok; ++attempt) {
-        const double seq = wallMs(runGil("cpu-sequential", {{"count", kCount}}));
-        const double thr = wallMs(runGil("cpu-threads", {{"count", kCount}, {"threads", "2"}}));
-        const double nogil = wallMs(runGil("cpu-nogil", {{"count", kCount}, {"threads", "2"}}));
-        const double procs = wallMs(runGil("cpu-processes", {{"count", kCount}, {"processes", "2"}}));
-        log << "attempt " << attempt << ": sequential " << seq << " ms, threads/seq " << thr / seq
-            << ", nogil/seq " << nogil / seq << ", processes/seq " << procs / seq << "\n";
+        const double seq = wallMs(runGil("cpu-sequential", { { "count", kCount } }));
+        const double thr = wallMs(runGil("cpu-threads", { { "count", kCount }, { "threads", "2" } }));
+        const double nogil = wallMs(runGil("cpu-nogil", { { "count", kCount }, { "threads", "2" } }));
+        const double procs = wallMs(runGil("cpu-processes", { { "count", kCount }, { "processes", "2" } }));
+        log << "attempt " << attempt << ": sequential " << seq << " ms, threads/seq " << thr / seq << ", nogil/seq "
+            << nogil / seq << ", processes/seq " << procs / seq << "\n";
         ok = thr / seq >= 0.85 && thr / seq <= 1.4 && nogil / seq <= 0.75 && procs / seq <= 0.75;
     }
     EXPECT_TRUE(ok) << log.str();
@@ -131,12 +134,11 @@ TEST(GilLesson, SwitchRateFollowsTheInterval)
 {
     GIL_REQUIRE_QUIET_MACHINE(1.7, 100.0);
     std::ostringstream log;
-    for (const double intervalMs : {1.0, 5.0}) {
+    for (const double intervalMs : { 1.0, 5.0 }) {
         bool ok = false;
         for (int attempt = 0; attempt < 3 && !ok; ++attempt) {
-            const RunResult r = runGil("cpu-threads", {{"count", kCount},
-                                                       {"threads", "2"},
-                                                       {"switch_interval_ms", std::to_string(intervalMs)}});
+            const RunResult r = runGil("cpu-threads",
+                { { "count", kCount }, { "threads", "2" }, { "switch_interval_ms", std::to_string(intervalMs) } });
             const double perS = r.summary.at("gil_switches_per_s").get<double>();
             const double expected = 1000.0 / intervalMs;
             log << intervalMs << " ms: " << perS << " switches/s (expected about " << expected << ")\n";
@@ -156,18 +158,19 @@ TEST(GilLesson, ConvoyLatencyIsAboutOneIntervalAndGrowsWithIt)
     for (int attempt = 0; attempt < 3 && !ok; ++attempt) {
         std::map<double, double> median;
         double alone = 0;
-        for (const double intervalMs : {1.0, 5.0, 20.0}) {
-            const RunResult r = runGil("convoy", {{"rounds", intervalMs >= 20 ? "10" : "20"},
-                                                  {"switch_interval_ms", std::to_string(intervalMs)}});
+        for (const double intervalMs : { 1.0, 5.0, 20.0 }) {
+            const RunResult r = runGil("convoy",
+                { { "rounds", intervalMs >= 20 ? "10" : "20" }, { "switch_interval_ms", std::to_string(intervalMs) } });
             ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
             median[intervalMs] = convoyMedianMs(r);
             alone = std::max(alone, r.summary.at("io_latency_alone_ms").at("median").get<double>());
-            log << "attempt " << attempt << ", " << intervalMs << " ms: median " << median[intervalMs]
-                << " ms, p99 " << r.summary.at("io_latency_ms").at("p99").get<double>() << " ms, alone "
+            log << "attempt " << attempt << ", " << intervalMs << " ms: median " << median[intervalMs] << " ms, p99 "
+                << r.summary.at("io_latency_ms").at("p99").get<double>() << " ms, alone "
                 << r.summary.at("io_latency_alone_ms").at("median").get<double>() << " ms\n";
         }
         ok = true;
-        for (const auto& [interval, m] : median) ok = ok && m >= 0.3 * interval && m <= 3 * interval;
+        for (const auto& [interval, m] : median)
+            ok = ok && m >= 0.3 * interval && m <= 3 * interval;
         ok = ok && median[20.0] > median[5.0] && median[5.0] > median[1.0] && alone < 0.3;
     }
     EXPECT_TRUE(ok) << log.str();
@@ -176,7 +179,7 @@ TEST(GilLesson, ConvoyLatencyIsAboutOneIntervalAndGrowsWithIt)
 // I/O-bound threads release the GIL while blocked: four threads' waits overlap.
 TEST(GilLesson, IoThreadsOverlapTheirWaits)
 {
-    const std::map<std::string, std::string> p = {{"rounds", "5"}, {"io_ms", "10"}, {"work", "20000"}};
+    const std::map<std::string, std::string> p = { { "rounds", "5" }, { "io_ms", "10" }, { "work", "20000" } };
     auto with = [&](int threads) {
         auto q = p;
         q["threads"] = std::to_string(threads);
@@ -188,14 +191,16 @@ TEST(GilLesson, IoThreadsOverlapTheirWaits)
     // Serial waits would make four threads four times slower; overlapped, about as fast as one.
     EXPECT_LT(wallMs(four) / wallMs(one), 2.0) << one.summary.dump() << "\n" << four.summary.dump();
     EXPECT_GT(four.summary.at("io_overlap").get<double>(), 2.0) << four.summary.dump();
-    for (const json& a : four.summary.at("actors")) EXPECT_GT(a.at("blocked_io_ms").get<double>(), 0.0);
+    for (const json& a : four.summary.at("actors"))
+        EXPECT_GT(a.at("blocked_io_ms").get<double>(), 0.0);
 }
 
 // The timeline shows who holds the GIL: with it, the Python threads never run at the same time and
 // the GIL's Held spans name the running thread; without it, they do run at the same time.
 TEST(GilLesson, TraceShowsWhoHoldsTheGil)
 {
-    const RunResult r = runGil("cpu-threads", {{"count", kCount}, {"threads", "2"}, {"switch_interval_ms", "1"}});
+    const RunResult r
+        = runGil("cpu-threads", { { "count", kCount }, { "threads", "2" }, { "switch_interval_ms", "1" } });
     ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
     const Trace& trace = *r.trace;
     const auto t1 = trace.findActor("Thread-1");
@@ -210,17 +215,19 @@ TEST(GilLesson, TraceShowsWhoHoldsTheGil)
         std::ostringstream os;
         for (const auto& [s1, e1] : run1)
             for (const auto& [s2, e2] : run2)
-                if (std::min(e1, e2) > std::max(s1, s2)) os << "[" << s1 << ", " << e1 << ") x [" << s2 << ", " << e2 << ")\n";
-        for (const ActorId id : {*t1, *t2}) {
+                if (std::min(e1, e2) > std::max(s1, s2))
+                    os << "[" << s1 << ", " << e1 << ") x [" << s2 << ", " << e2 << ")\n";
+        for (const ActorId id : { *t1, *t2 }) {
             os << trace.actorName(id) << ":";
-            for (const StateSpan& sp : spansOf(trace, id)) os << " " << stateName(sp.state) << "@" << sp.start;
+            for (const StateSpan& sp : spansOf(trace, id))
+                os << " " << stateName(sp.state) << "@" << sp.start;
             os << "\n";
         }
         return os.str();
     }();
     EXPECT_FALSE(intervalsIn(trace, *t1, State::Ready).empty());
     // Whenever a thread is running Python code, the GIL is held by that very thread.
-    for (const auto& [thread, runs] : {std::pair{*t1, run1}, std::pair{*t2, run2}}) {
+    for (const auto& [thread, runs] : { std::pair { *t1, run1 }, std::pair { *t2, run2 } }) {
         for (const auto& [start, end] : runs) {
             const auto at = trace.spanAt(*gil, start + (end - start) / 2);
             ASSERT_TRUE(at.has_value());
@@ -229,11 +236,11 @@ TEST(GilLesson, TraceShowsWhoHoldsTheGil)
         }
     }
     for (const EventKind kind :
-         {EventKind::GilRequest, EventKind::GilTaken, EventKind::GilDropRequest, EventKind::GilDropped})
+        { EventKind::GilRequest, EventKind::GilTaken, EventKind::GilDropRequest, EventKind::GilDropped })
         EXPECT_GT(countEvents(trace, kind), 0);
     EXPECT_EQ(r.summary.at("gil_switches").get<int>() > 0, true);
 
-    const RunResult free = runGil("cpu-nogil", {{"count", kCount}, {"threads", "2"}});
+    const RunResult free = runGil("cpu-nogil", { { "count", kCount }, { "threads", "2" } });
     const Trace& ft = *free.trace;
     const auto f1 = ft.findActor("Thread-1");
     const auto f2 = ft.findActor("Thread-2");
@@ -246,7 +253,7 @@ TEST(GilLesson, TraceShowsWhoHoldsTheGil)
 TEST(GilLesson, ProcessesForkExitAsZombiesAndAreReaped)
 {
     const auto before = test::LeakProbe::now();
-    const RunResult r = runGil("cpu-processes", {{"count", "2000000"}, {"processes", "3"}});
+    const RunResult r = runGil("cpu-processes", { { "count", "2000000" }, { "processes", "3" } });
     ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
     const Trace& trace = *r.trace;
     EXPECT_EQ(countEvents(trace, EventKind::Fork), 3);
@@ -260,8 +267,9 @@ TEST(GilLesson, ProcessesForkExitAsZombiesAndAreReaped)
         const auto proc = trace.findActor("Process-" + std::to_string(i));
         ASSERT_TRUE(proc.has_value());
         std::vector<State> states;
-        for (const StateSpan& s : spansOf(trace, *proc)) states.push_back(s.state);
-        EXPECT_EQ(states, (std::vector<State>{State::New, State::Running, State::Zombie, State::Terminated}));
+        for (const StateSpan& s : spansOf(trace, *proc))
+            states.push_back(s.state);
+        EXPECT_EQ(states, (std::vector<State> { State::New, State::Running, State::Zombie, State::Terminated }));
         // The child's own interpreter: its main thread held its own GIL while counting.
         const auto gil = trace.findActor("Process-" + std::to_string(i) + ":GIL");
         ASSERT_TRUE(gil.has_value());
@@ -274,16 +282,17 @@ TEST(GilLesson, ProcessesForkExitAsZombiesAndAreReaped)
         errno = 0;
         EXPECT_EQ(::kill(pid, 0), -1);
     }
-    for (const json& a : r.summary.at("actors")) EXPECT_GT(a.at("running_ms").get<double>(), 0.0);
+    for (const json& a : r.summary.at("actors"))
+        EXPECT_GT(a.at("running_ms").get<double>(), 0.0);
 }
 
 // A run cut short by its time limit ends cleanly, whatever it was doing: counting, waiting for
 // the GIL, blocked in I/O or waiting for children.
 TEST(GilLesson, TimeLimitEndsEveryVariantWithoutLeaks)
 {
-    const std::map<std::string, std::string> big = {
-        {"count", "200000000"}, {"rounds", "10000"}, {"io_ms", "50"}, {"threads", "3"}, {"processes", "3"}};
-    runGil("cpu-sequential", {{"count", "1000"}}); // warm-up: calibration and runtime threads
+    const std::map<std::string, std::string> big = { { "count", "200000000" }, { "rounds", "10000" }, { "io_ms", "50" },
+        { "threads", "3" }, { "processes", "3" } };
+    runGil("cpu-sequential", { { "count", "1000" } }); // warm-up: calibration and runtime threads
     const auto before = test::LeakProbe::now();
     for (const Variant& v : gilLesson().variants) {
         const RunResult r = runGil(v.id, big, 0.3);
@@ -303,7 +312,7 @@ TEST(GilLesson, BadConfigIsAnInputErrorThatSaysWhatIsAllowed)
     ASSERT_NE(variant, nullptr);
     auto scenario = ScenarioRegistry::instance().create("gil");
     auto messageFor = [&](const json& config) -> std::string {
-        ScenarioInput input{lesson, *variant, json::object(), config, 1, Lang::En};
+        ScenarioInput input { lesson, *variant, json::object(), config, 1, Lang::En };
         try {
             scenario->validate(input);
         } catch (const InputError& e) {
@@ -311,7 +320,7 @@ TEST(GilLesson, BadConfigIsAnInputErrorThatSaysWhatIsAllowed)
         }
         return "";
     };
-    const json good = {{"mode", "threads"}, {"count", 1000}, {"threads", 2}, {"switch_interval_ms", 5}};
+    const json good = { { "mode", "threads" }, { "count", 1000 }, { "threads", 2 }, { "switch_interval_ms", 5 } };
     EXPECT_EQ(messageFor(good), "");
 
     auto with = [&](const std::string& key, const json& value) {
@@ -319,17 +328,19 @@ TEST(GilLesson, BadConfigIsAnInputErrorThatSaysWhatIsAllowed)
         c[key] = value;
         return messageFor(c);
     };
-    EXPECT_NE(with("mode", "thread").find("mode: unknown mode 'thread' (allowed: sequential, threads, nogil, "
-                                          "processes, io, convoy)"),
-              std::string::npos);
+    EXPECT_NE(with("mode", "thread")
+                  .find("mode: unknown mode 'thread' (allowed: sequential, threads, nogil, "
+                        "processes, io, convoy)"),
+        std::string::npos);
     EXPECT_NE(with("threads", 65).find("threads: must be from 1 to 64 (got 65)"), std::string::npos);
     EXPECT_NE(with("threads", 1.5).find("threads: must be an integer from 1 to 64"), std::string::npos);
     EXPECT_NE(with("switch_interval_ms", 0.05).find("switch_interval_ms: must be from 0.1 to 100"), std::string::npos);
     EXPECT_NE(with("count", "many").find("count: must be an integer"), std::string::npos);
-    EXPECT_NE(with("processes", 2).find("processes: unknown key for mode 'threads' (allowed: mode, "
-                                        "switch_interval_ms, ns_per_turn, count, threads)"),
-              std::string::npos);
-    json procs = {{"mode", "processes"}, {"processes", 17}};
+    EXPECT_NE(with("processes", 2)
+                  .find("processes: unknown key for mode 'threads' (allowed: mode, "
+                        "switch_interval_ms, ns_per_turn, count, threads)"),
+        std::string::npos);
+    json procs = { { "mode", "processes" }, { "processes", 17 } };
     EXPECT_NE(messageFor(procs).find("processes: must be from 1 to 16 (got 17)"), std::string::npos);
     EXPECT_NE(messageFor(json::object()).find("mode: missing"), std::string::npos);
     // The message points into the lesson file.
@@ -339,8 +350,8 @@ TEST(GilLesson, BadConfigIsAnInputErrorThatSaysWhatIsAllowed)
     RunRequest req;
     req.lesson = lesson;
     req.variant = "cpu-threads";
-    req.params = {{"threads", "65"}};
+    req.params = { { "threads", "65" } };
     EXPECT_THROW(LessonRunner runner(req), InputError);
-    req.params = {{"switch_interval_ms", "200"}};
+    req.params = { { "switch_interval_ms", "200" } };
     EXPECT_THROW(LessonRunner runner(req), InputError);
 }

@@ -50,20 +50,19 @@ public:
     std::mutex mutex;
     std::condition_variable cv;
     int waits = 0;
-    std::atomic<int> requests{0};
-    std::atomic<GilCore::Holder> holder{0};
+    std::atomic<int> requests { 0 };
+    std::atomic<GilCore::Holder> holder { 0 };
 };
 
 // The eval loop of a thread under `gil`: count `turns`, yielding whenever asked.
-void countUnder(GilCore& gil, GilCore::Holder me, const PacedLoop& loop, std::int64_t turns,
-                std::atomic<int>& inside, std::atomic<int>& maxInside)
+void countUnder(GilCore& gil, GilCore::Holder me, const PacedLoop& loop, std::int64_t turns, std::atomic<int>& inside,
+    std::atomic<int>& maxInside)
 {
     ASSERT_EQ(gil.take(me), GilCore::Result::Ok);
     auto enter = [&] {
         const int now = inside.fetch_add(1) + 1;
         int seen = maxInside.load();
-        while (now > seen && !maxInside.compare_exchange_weak(seen, now)) {
-        }
+        while (now > seen && !maxInside.compare_exchange_weak(seen, now)) { }
     };
     enter();
     while ((turns = loop.run(turns, gil.evalBreaker())) > 0) {
@@ -82,14 +81,16 @@ TEST(GilCore, OnlyOneThreadHoldsItAndWaitersForceSwitches)
 {
     CountingObserver observer;
     GilCore gil(200us, &observer);
-    const PacedLoop loop = PacedLoop::withSpin(8);
-    std::atomic<int> inside{0};
-    std::atomic<int> maxInside{0};
-    const std::int64_t turns = giltest::kSanitized ? 400'000 : 3'000'000;
+    // 20 ms of counting per thread at CPython's pace: each thread meets the others' requests.
+    const PacedLoop loop = PacedLoop::calibrated(20.0);
+    std::atomic<int> inside { 0 };
+    std::atomic<int> maxInside { 0 };
+    const std::int64_t turns = 1'000'000;
     std::vector<std::thread> threads;
     for (GilCore::Holder t = 1; t <= 3; ++t)
         threads.emplace_back([&, t] { countUnder(gil, t, loop, turns, inside, maxInside); });
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+        t.join();
     EXPECT_EQ(maxInside.load(), 1);
     // Three CPU-bound threads and a 200 µs interval: the GIL changed hands through drop requests.
     EXPECT_GT(gil.dropRequests(), 0U);
@@ -104,14 +105,15 @@ TEST(GilCore, NoDropRequestWhileTheGilChangesHandsByItself)
 {
     GilCore gil(std::chrono::seconds(5));
     const int handOvers = giltest::kSanitized ? 300 : 2000;
-    std::atomic<int> turn{1};
+    std::atomic<int> turn { 1 };
     auto player = [&](GilCore::Holder me, GilCore::Holder other) {
         for (int i = 0; i < handOvers; ++i) {
             ASSERT_EQ(gil.take(me), GilCore::Result::Ok);
             turn.store(static_cast<int>(other));
             ASSERT_EQ(gil.drop(me), GilCore::Result::Ok);
             // Give the other thread its chance before asking again (as a thread blocked in I/O).
-            while (turn.load() != static_cast<int>(me) && !gil.cancelled()) std::this_thread::yield();
+            while (turn.load() != static_cast<int>(me) && !gil.cancelled())
+                std::this_thread::yield();
         }
         turn.store(static_cast<int>(other));
     };
@@ -130,7 +132,7 @@ TEST(GilCore, RequestedDropWaitsUntilTheRequesterTookIt)
     CountingObserver observer;
     GilCore gil(1ms, &observer);
     ASSERT_EQ(gil.take(1), GilCore::Result::Ok);
-    std::atomic<bool> requesterHad{false};
+    std::atomic<bool> requesterHad { false };
     std::thread requester([&] {
         ASSERT_EQ(gil.take(2), GilCore::Result::Ok);
         requesterHad.store(true);
@@ -139,8 +141,7 @@ TEST(GilCore, RequestedDropWaitsUntilTheRequesterTookIt)
     observer.waitForWaiters(1);
     // Spin like the eval loop until the waiter's interval expired and it asked for the GIL.
     const PacedLoop loop = PacedLoop::withSpin(4);
-    while (loop.run(1'000'000'000, gil.evalBreaker()) == 0) {
-    }
+    while (loop.run(1'000'000'000, gil.evalBreaker()) == 0) { }
     ASSERT_TRUE(gil.dropRequested());
     ASSERT_EQ(gil.drop(1), GilCore::Result::Ok);
     // drop() returned only once the requester had taken the GIL: that was the second switch.
@@ -157,7 +158,7 @@ TEST(GilCore, CancelWakesAWaiterAndBreaksTheEvalLoop)
     CountingObserver observer;
     GilCore gil(std::chrono::seconds(10), &observer);
     ASSERT_EQ(gil.take(1), GilCore::Result::Ok);
-    std::atomic<int> result{-1};
+    std::atomic<int> result { -1 };
     std::thread waiter([&] { result.store(static_cast<int>(gil.take(2))); });
     observer.waitForWaiters(1);
     gil.cancel();
@@ -171,7 +172,7 @@ TEST(GilCore, CancelWakesAWaiterAndBreaksTheEvalLoop)
 TEST(PacedLoop, RunsAllTurnsOrStopsAtTheBreaker)
 {
     const PacedLoop loop = PacedLoop::withSpin(3);
-    std::atomic<std::uint32_t> breaker{0};
+    std::atomic<std::uint32_t> breaker { 0 };
     EXPECT_EQ(loop.run(12345, breaker), 0);
     EXPECT_EQ(loop.run(0, breaker), 0);
     breaker.store(GilCore::kDropRequestBit);
@@ -226,8 +227,12 @@ TEST(Gil, RecordsRequestsHandOversAndTheGilState)
     ActorId holder;
     for (const Event& e : trace->events()) {
         switch (e.kind) {
-        case EventKind::GilRequest: ++requests; break;
-        case EventKind::GilDropRequest: ++dropRequests; break;
+        case EventKind::GilRequest:
+            ++requests;
+            break;
+        case EventKind::GilDropRequest:
+            ++dropRequests;
+            break;
         case EventKind::GilTaken:
             ++taken;
             EXPECT_FALSE(holder.valid()) << "taken while held";
@@ -238,7 +243,8 @@ TEST(Gil, RecordsRequestsHandOversAndTheGilState)
             EXPECT_EQ(holder, e.actor);
             holder = {};
             break;
-        default: break;
+        default:
+            break;
         }
     }
     EXPECT_GT(dropRequests, 0);
@@ -264,7 +270,8 @@ int sayHello(const ChildChannel& channel, const void* arg)
 int sleepForever(const ChildChannel& channel, const void*)
 {
     channel.report(kHello);
-    for (;;) ::pause();
+    for (;;)
+        ::pause();
 }
 
 } // namespace
@@ -276,13 +283,15 @@ TEST(ProcessPool, ChildrenReportExitAndAreReapedByJoin)
     RunContext ctx;
     const ActorId parent = ctx.addActor(ActorKind::Thread, "MainThread");
     ctx.adoptCurrentThread(parent);
-    std::vector<std::int64_t> args = {0, 1, 2};
+    std::vector<std::int64_t> args = { 0, 1, 2 };
     std::vector<std::pair<std::size_t, ChildRecord>> records;
     {
         ProcessPool pool(ctx, parent);
         pool.setRecordHandler([&](std::size_t child, const ChildRecord& r) { records.emplace_back(child, r); });
-        for (std::size_t i = 0; i < args.size(); ++i) pool.add("Process-" + std::to_string(i + 1));
-        for (std::size_t i = 0; i < args.size(); ++i) pool.start(i, &sayHello, &args[i]);
+        for (std::size_t i = 0; i < args.size(); ++i)
+            pool.add("Process-" + std::to_string(i + 1));
+        for (std::size_t i = 0; i < args.size(); ++i)
+            pool.start(i, &sayHello, &args[i]);
         // Join the last one first: by the time the others are joined they have long exited.
         EXPECT_EQ(pool.join(2), 5);
         EXPECT_EQ(pool.join(0), 3);
@@ -311,8 +320,9 @@ TEST(ProcessPool, ChildrenReportExitAndAreReapedByJoin)
         const auto proc = trace->findActor("Process-" + std::to_string(i));
         ASSERT_TRUE(proc.has_value());
         std::vector<State> states;
-        for (std::size_t s = 0; s < trace->spans(*proc).size(); ++s) states.push_back(trace->spans(*proc)[s].state);
-        EXPECT_EQ(states, (std::vector<State>{State::New, State::Running, State::Zombie, State::Terminated}));
+        for (std::size_t s = 0; s < trace->spans(*proc).size(); ++s)
+            states.push_back(trace->spans(*proc)[s].state);
+        EXPECT_EQ(states, (std::vector<State> { State::New, State::Running, State::Zombie, State::Terminated }));
     }
 }
 
@@ -324,9 +334,10 @@ TEST(ProcessPool, CancelKillsAndReapsEveryChild)
         const ActorId parent = ctx.addActor(ActorKind::Thread, "MainThread");
         ctx.adoptCurrentThread(parent);
         ProcessPool pool(ctx, parent);
-        std::atomic<int> hellos{0};
+        std::atomic<int> hellos { 0 };
         pool.setRecordHandler([&](std::size_t, const ChildRecord&) { hellos.fetch_add(1); });
-        for (int i = 0; i < 2; ++i) pool.add("sleeper");
+        for (int i = 0; i < 2; ++i)
+            pool.add("sleeper");
         for (std::size_t i = 0; i < 2; ++i) {
             pool.start(i, &sleepForever, nullptr);
             pids.push_back(pool.pid(i));
@@ -343,7 +354,7 @@ TEST(ProcessPool, CancelKillsAndReapsEveryChild)
         EXPECT_EQ(::kill(pid, 0), -1);
         EXPECT_EQ(errno, ESRCH);
     }
-    siginfo_t info{};
+    siginfo_t info {};
     EXPECT_EQ(::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT), -1);
     EXPECT_EQ(errno, ECHILD);
 }

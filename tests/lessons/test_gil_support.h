@@ -43,8 +43,8 @@ inline const Lesson& gilLesson()
     return lesson;
 }
 
-inline RunResult runGil(const std::string& variant, std::map<std::string, std::string> params = {},
-                        double timeoutSeconds = 0)
+inline RunResult runGil(
+    const std::string& variant, std::map<std::string, std::string> params = {}, double timeoutSeconds = 0)
 {
     RunRequest req;
     req.lesson = gilLesson();
@@ -54,21 +54,27 @@ inline RunResult runGil(const std::string& variant, std::map<std::string, std::s
     return LessonRunner::runToEnd(std::move(req));
 }
 
-inline double wallMs(const RunResult& r) { return r.summary.at("wall_ms").get<double>(); }
+inline double wallMs(const RunResult& r)
+{
+    return r.summary.at("wall_ms").get<double>();
+}
 
 // Median latency of a convoy run, in ms.
-inline double convoyMedianMs(const RunResult& r) { return r.summary.at("io_latency_ms").at("median").get<double>(); }
+inline double convoyMedianMs(const RunResult& r)
+{
+    return r.summary.at("io_latency_ms").at("median").get<double>();
+}
 
 // What the machine gives this process right now. The bands of issue 4 hold "on a 2-core machine":
 // when other work leaves us less than two cores, or slow wake-ups, CPython misses them too (see
 // GilOracle, which compares with CPython in any case), so the band tests check that first.
 struct MachineProbe {
     double parallelism = 0; // CPU seconds two spinning threads get per wall second (2 = two free cores)
-    double wakeUs = 0;      // median time to wake a thread blocked on a condition variable
+    double wakeUs = 0; // median time to wake a thread blocked on a condition variable
 
     static std::int64_t threadCpuNs()
     {
-        timespec ts{};
+        timespec ts {};
         ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
         return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
     }
@@ -77,20 +83,19 @@ struct MachineProbe {
     {
         using Clock = std::chrono::steady_clock;
         MachineProbe p;
-        std::atomic<std::int64_t> cpu{0};
+        std::atomic<std::int64_t> cpu { 0 };
         const auto t0 = Clock::now();
         auto spin = [&] {
             const std::int64_t c0 = threadCpuNs();
-            while (Clock::now() - t0 < std::chrono::milliseconds(60)) {
-            }
+            while (Clock::now() - t0 < std::chrono::milliseconds(60)) { }
             cpu.fetch_add(threadCpuNs() - c0);
         };
         std::thread a(spin);
         std::thread b(spin);
         a.join();
         b.join();
-        p.parallelism = static_cast<double>(cpu.load()) /
-                        static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
+        p.parallelism = static_cast<double>(cpu.load())
+            / static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
 
         std::mutex m;
         std::condition_variable cv;
@@ -133,12 +138,12 @@ struct MachineProbe {
 };
 
 // Skips the calling test unless the machine currently offers what the band it checks needs.
-#define GIL_REQUIRE_QUIET_MACHINE(needParallelism, maxWakeUs)                                                  \
-    do {                                                                                                       \
-        const auto probe_ = ::lockstep::giltest::MachineProbe::measure();                                       \
-        if (probe_.parallelism < (needParallelism) || probe_.wakeUs > (maxWakeUs))                             \
-            GTEST_SKIP() << "machine too busy for this timing band (" << probe_.describe()                     \
-                         << "); GilOracle still compares with CPython under the same conditions";              \
+#define GIL_REQUIRE_QUIET_MACHINE(needParallelism, maxWakeUs)                                                          \
+    do {                                                                                                               \
+        const auto probe_ = ::lockstep::giltest::MachineProbe::measure();                                              \
+        if (probe_.parallelism < (needParallelism) || probe_.wakeUs > (maxWakeUs))                                     \
+            GTEST_SKIP() << "machine too busy for this timing band (" << probe_.describe()                             \
+                         << "); GilOracle still compares with CPython under the same conditions";                      \
     } while (false)
 
 } // namespace lockstep::giltest

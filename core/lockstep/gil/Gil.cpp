@@ -58,7 +58,7 @@ void Gil::onDropRequest(GilCore::Holder who)
     // value = the holder being asked (as an actor id), so the view can draw the request's arrow.
     const GilCore::Holder holder = m_core.holder();
     m_ctx.recorder().record(EventKind::GilDropRequest, actorOf(who), m_id,
-                            holder != 0 ? static_cast<std::int64_t>(actorOf(holder).value) : -1);
+        holder != 0 ? static_cast<std::int64_t>(actorOf(holder).value) : -1);
 }
 
 void Gil::onTaken(GilCore::Holder who, bool switched)

@@ -26,14 +26,14 @@ public:
     using Holder = std::uint64_t; // a thread token; 0 means "nobody"
 
     static constexpr std::uint32_t kDropRequestBit = 1; // gil_drop_request
-    static constexpr std::uint32_t kCancelBit = 2;      // the run was cancelled: unwind
+    static constexpr std::uint32_t kCancelBit = 2; // the run was cancelled: unwind
 
     class Observer {
     public:
-        virtual void onWaitBegin(Holder) {}          // take() found the GIL held and starts waiting
-        virtual void onDropRequest(Holder) {}        // a waiter's timed wait expired: drop requested
-        virtual void onTaken(Holder, bool /*switched*/) {}
-        virtual void onDropped(Holder, bool /*requested*/) {}
+        virtual void onWaitBegin(Holder) { } // take() found the GIL held and starts waiting
+        virtual void onDropRequest(Holder) { } // a waiter's timed wait expired: drop requested
+        virtual void onTaken(Holder, bool /*switched*/) { }
+        virtual void onDropped(Holder, bool /*requested*/) { }
 
     protected:
         ~Observer() = default;
@@ -75,18 +75,18 @@ private:
     const std::chrono::nanoseconds m_interval;
     Observer* const m_observer;
 
-    std::atomic<std::uint32_t> m_evalBreaker{0};
-    std::atomic<bool> m_cancelled{false};
-    std::atomic<Holder> m_holder{0};                 // for introspection only
-    std::atomic<std::uint64_t> m_switches{0};        // mirror of m_switchNumber for readers
-    std::atomic<std::uint64_t> m_dropRequests{0};
+    std::atomic<std::uint32_t> m_evalBreaker { 0 };
+    std::atomic<bool> m_cancelled { false };
+    std::atomic<Holder> m_holder { 0 }; // for introspection only
+    std::atomic<std::uint64_t> m_switches { 0 }; // mirror of m_switchNumber for readers
+    std::atomic<std::uint64_t> m_dropRequests { 0 };
 
-    std::mutex m_mutex;                 // gil->mutex: guards m_locked, m_switchNumber
-    std::condition_variable m_cond;     // gil->cond: signalled on every drop
+    std::mutex m_mutex; // gil->mutex: guards m_locked, m_switchNumber
+    std::condition_variable m_cond; // gil->cond: signalled on every drop
     bool m_locked = false;
     std::uint64_t m_switchNumber = 0;
 
-    std::mutex m_switchMutex;           // gil->switch_mutex: guards m_lastHolder
+    std::mutex m_switchMutex; // gil->switch_mutex: guards m_lastHolder
     std::condition_variable m_switchCond; // gil->switch_cond: signalled on every take
     Holder m_lastHolder = 0;
 };

@@ -29,7 +29,7 @@ public:
     // Marks a thread finished when it goes out of scope, however its body ends.
     class Guard {
     public:
-        Guard(JoinLatch& latch, std::size_t thread) : m_latch(latch), m_thread(thread) {}
+        Guard(JoinLatch& latch, std::size_t thread) : m_latch(latch), m_thread(thread) { }
         ~Guard() { m_latch.markFinished(m_thread); }
         Guard(const Guard&) = delete;
         Guard& operator=(const Guard&) = delete;

@@ -11,13 +11,13 @@ namespace lockstep {
 namespace {
 
 // A breaker nobody ever sets, for measuring.
-const std::atomic<std::uint32_t> kNeverBreak{0};
+const std::atomic<std::uint32_t> kNeverBreak { 0 };
 
 constexpr int kMaxSpin = 1 << 20;
 
 std::int64_t threadCpuNs()
 {
-    timespec ts{};
+    timespec ts {};
     ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }

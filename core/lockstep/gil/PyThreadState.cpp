@@ -12,12 +12,21 @@ void PyThreadState::account()
     const std::int64_t now = m_ctx.recorder().now();
     const std::int64_t spent = now - m_since;
     switch (m_state) {
-    case State::Running: m_times.runningNs += spent; break;
-    case State::Ready: m_times.waitingGilNs += spent; break;
-    case State::BlockedIo: m_times.blockedIoNs += spent; break;
+    case State::Running:
+        m_times.runningNs += spent;
+        break;
+    case State::Ready:
+        m_times.waitingGilNs += spent;
+        break;
+    case State::BlockedIo:
+        m_times.blockedIoNs += spent;
+        break;
     case State::Blocked:
-    case State::Waiting: m_times.blockedNs += spent; break;
-    default: break;
+    case State::Waiting:
+        m_times.blockedNs += spent;
+        break;
+    default:
+        break;
     }
     m_since = now;
 }

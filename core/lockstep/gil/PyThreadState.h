@@ -49,10 +49,10 @@ public:
     void finish(std::int32_t line = 0);
 
     struct Times {
-        std::int64_t runningNs = 0;     // running Python code (holding the GIL, if there is one)
-        std::int64_t waitingGilNs = 0;  // ready, waiting for the GIL
-        std::int64_t blockedIoNs = 0;   // blocked in a system call with the GIL released
-        std::int64_t blockedNs = 0;     // waiting for another thread or process (join)
+        std::int64_t runningNs = 0; // running Python code (holding the GIL, if there is one)
+        std::int64_t waitingGilNs = 0; // ready, waiting for the GIL
+        std::int64_t blockedIoNs = 0; // blocked in a system call with the GIL released
+        std::int64_t blockedNs = 0; // waiting for another thread or process (join)
     };
     // Totals up to the last state change (or finish()).
     [[nodiscard]] Times times() const { return m_times; }

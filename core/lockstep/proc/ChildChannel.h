@@ -11,13 +11,12 @@ namespace lockstep {
 // steady_clock, write): usable in a child forked from a multithreaded process.
 class ChildChannel {
 public:
-    ChildChannel(int fd, std::chrono::steady_clock::time_point runStart) : m_fd(fd), m_start(runStart) {}
+    ChildChannel(int fd, std::chrono::steady_clock::time_point runStart) : m_fd(fd), m_start(runStart) { }
 
     // ns since the run started: the same clock and origin as the parent's TraceRecorder::now().
     [[nodiscard]] std::int64_t now() const
     {
-        return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - m_start)
-            .count();
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - m_start).count();
     }
     // Sends one record stamped now. Returns false if the parent is gone.
     bool report(std::int32_t kind, std::int64_t a = 0, std::int64_t b = 0, std::int32_t line = 0) const;

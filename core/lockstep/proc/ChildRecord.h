@@ -10,11 +10,11 @@ namespace lockstep {
 // to be written atomically (<= PIPE_BUF) and built without allocating, so a child of a
 // multithreaded parent can send it safely. `kind` and the payload are defined by the child program.
 struct ChildRecord {
-    std::int64_t ts = 0;     // ns since the run started, on the parent's monotonic clock
+    std::int64_t ts = 0; // ns since the run started, on the parent's monotonic clock
     std::int64_t a = 0;
     std::int64_t b = 0;
     std::int32_t kind = 0;
-    std::int32_t line = 0;   // line in the lesson's Python snippet, 0 = none
+    std::int32_t line = 0; // line in the lesson's Python snippet, 0 = none
 };
 
 static_assert(std::is_trivially_copyable_v<ChildRecord>);

@@ -35,12 +35,13 @@ void closeRange(unsigned first, unsigned last)
 #endif
     // Old kernel: close one by one up to a sane bound (close is async-signal-safe).
     const unsigned bound = last < 4096U ? last : 4096U;
-    for (unsigned fd = first; fd <= bound; ++fd) ::close(static_cast<int>(fd));
+    for (unsigned fd = first; fd <= bound; ++fd)
+        ::close(static_cast<int>(fd));
 }
 
 // The child side, right after fork(). Only async-signal-safe calls until _exit.
 [[noreturn]] void childEntry(int reportFd, ProcessPool::ChildMain main, const void* arg,
-                             std::chrono::steady_clock::time_point runStart, pid_t parent)
+    std::chrono::steady_clock::time_point runStart, pid_t parent)
 {
     // Die with the parent, so a crashed run cannot leave counting children behind.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -68,7 +69,8 @@ ProcessPool::ProcessPool(RunContext& ctx, ActorId parentThread) : m_ctx(ctx), m_
 ProcessPool::~ProcessPool()
 {
     killAll();
-    for (Child& c : m_children) closeFds(c);
+    for (Child& c : m_children)
+        closeFds(c);
 }
 
 std::size_t ProcessPool::add(std::string name)
@@ -173,18 +175,18 @@ void ProcessPool::pump()
 {
     std::vector<pollfd> fds;
     std::vector<std::size_t> owner; // child index per fd (SIZE_MAX for the cancel fd)
-    fds.push_back({m_ctx.cancelFd(), POLLIN, 0});
+    fds.push_back({ m_ctx.cancelFd(), POLLIN, 0 });
     owner.push_back(SIZE_MAX);
     bool needsTimeout = false;
     for (std::size_t i = 0; i < m_children.size(); ++i) {
         const Child& c = m_children[i];
         if (c.pid <= 0 || c.exited) continue;
         if (c.pipeFd >= 0) {
-            fds.push_back({c.pipeFd, POLLIN, 0});
+            fds.push_back({ c.pipeFd, POLLIN, 0 });
             owner.push_back(i);
         }
         if (c.pidFd >= 0) {
-            fds.push_back({c.pidFd, POLLIN, 0});
+            fds.push_back({ c.pidFd, POLLIN, 0 });
             owner.push_back(i);
         } else {
             needsTimeout = true; // no pidfd: look for the exit now and then
@@ -197,8 +199,10 @@ void ProcessPool::pump()
     for (std::size_t k = 1; k < fds.size(); ++k) {
         const std::size_t i = owner[k];
         if (fds[k].revents == 0 || m_children[i].exited) continue;
-        if (fds[k].fd == m_children[i].pipeFd) drainPipe(i);
-        else checkExited(i); // pidfd readable: the child has exited
+        if (fds[k].fd == m_children[i].pipeFd)
+            drainPipe(i);
+        else
+            checkExited(i); // pidfd readable: the child has exited
     }
     if (needsTimeout) {
         for (std::size_t i = 0; i < m_children.size(); ++i) {
@@ -229,7 +233,8 @@ int ProcessPool::join(std::size_t child, std::int32_t line)
     if (c.pid <= 0) throw std::logic_error("ProcessPool::join: " + c.name + " was never started");
     m_ctx.gate().pass(m_parent);
     if (line > 0) m_ctx.recorder().record(EventKind::LineReached, m_parent, c.actor, 0, {}, line);
-    while (!m_children[child].exited) pump();
+    while (!m_children[child].exited)
+        pump();
     if (!m_children[child].reaped) reap(child);
     return m_children[child].exitCode;
 }

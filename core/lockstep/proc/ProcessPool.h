@@ -65,8 +65,8 @@ private:
         std::string name;
         ActorId actor;
         pid_t pid = -1;
-        int pipeFd = -1;     // read end of the report pipe (non-blocking)
-        int pidFd = -1;      // pidfd: readable once the child exited (-1 if the kernel has none)
+        int pipeFd = -1; // read end of the report pipe (non-blocking)
+        int pidFd = -1; // pidfd: readable once the child exited (-1 if the kernel has none)
         bool exited = false;
         bool reaped = false;
         int exitCode = 0;

@@ -21,7 +21,9 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -50,22 +52,23 @@ struct ModeInfo {
 const std::vector<ModeInfo>& modes()
 {
     static const std::vector<ModeInfo> table = {
-        {"sequential", Mode::Sequential, {"count"}},
-        {"threads", Mode::Threads, {"count", "threads"}},
-        {"nogil", Mode::NoGil, {"count", "threads"}},
-        {"processes", Mode::Processes, {"count", "processes"}},
-        {"io", Mode::Io, {"threads", "rounds", "io_ms", "work"}},
-        {"convoy", Mode::Convoy, {"rounds", "baseline_rounds"}},
+        { "sequential", Mode::Sequential, { "count" } },
+        { "threads", Mode::Threads, { "count", "threads" } },
+        { "nogil", Mode::NoGil, { "count", "threads" } },
+        { "processes", Mode::Processes, { "count", "processes" } },
+        { "io", Mode::Io, { "threads", "rounds", "io_ms", "work" } },
+        { "convoy", Mode::Convoy, { "rounds", "baseline_rounds" } },
     };
     return table;
 }
 
-const std::vector<std::string> kCommonKeys = {"mode", "switch_interval_ms", "ns_per_turn"};
+const std::vector<std::string> kCommonKeys = { "mode", "switch_interval_ms", "ns_per_turn" };
 
 std::string joinNames(const std::vector<std::string>& names)
 {
     std::string out;
-    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    for (const auto& n : names)
+        out += (out.empty() ? "" : ", ") + n;
     return out;
 }
 
@@ -93,7 +96,7 @@ struct GilConfig {
 // Reads and checks a variant's config; every problem is an InputError pointing into the lesson.
 class ConfigReader {
 public:
-    explicit ConfigReader(const ScenarioInput& input) : m_input(input), m_config(input.config) {}
+    explicit ConfigReader(const ScenarioInput& input) : m_input(input), m_config(input.config) { }
 
     GilConfig read()
     {
@@ -134,7 +137,8 @@ private:
     static std::string modeNames()
     {
         std::vector<std::string> names;
-        for (const auto& m : modes()) names.emplace_back(m.name);
+        for (const auto& m : modes())
+            names.emplace_back(m.name);
         return joinNames(names);
     }
 
@@ -184,7 +188,8 @@ public:
     {
         std::istringstream in(python);
         std::string line;
-        while (std::getline(in, line)) m_lines.push_back(line);
+        while (std::getline(in, line))
+            m_lines.push_back(line);
     }
     // First line containing `text` (1-based), 0 if none.
     [[nodiscard]] std::int32_t find(std::string_view text) const
@@ -217,30 +222,26 @@ double toMs(std::int64_t ns)
 
 json actorJson(const std::string& name, const PyThreadState::Times& t)
 {
-    return {{"name", name},
-            {"running_ms", toMs(t.runningNs)},
-            {"waiting_gil_ms", toMs(t.waitingGilNs)},
-            {"blocked_io_ms", toMs(t.blockedIoNs)}};
+    return { { "name", name }, { "running_ms", toMs(t.runningNs) }, { "waiting_gil_ms", toMs(t.waitingGilNs) },
+        { "blocked_io_ms", toMs(t.blockedIoNs) } };
 }
 
 // statistics.median and the nearest-rank 99th percentile, in ms.
 json latencyJson(std::vector<std::int64_t> ns)
 {
-    if (ns.empty()) return {{"median", nullptr}, {"p99", nullptr}, {"count", 0}};
+    if (ns.empty()) return { { "median", nullptr }, { "p99", nullptr }, { "count", 0 } };
     std::sort(ns.begin(), ns.end());
     const std::size_t n = ns.size();
     const double median = n % 2 == 1 ? static_cast<double>(ns[n / 2])
                                      : (static_cast<double>(ns[n / 2 - 1]) + static_cast<double>(ns[n / 2])) / 2;
     const auto rank = static_cast<std::size_t>(std::ceil(0.99 * static_cast<double>(n)));
     double sum = 0;
-    for (auto v : ns) sum += static_cast<double>(v);
+    for (auto v : ns)
+        sum += static_cast<double>(v);
     auto ms = [](double v) { return std::round(v / 1e3) / 1e3; };
-    return {{"median", ms(median)},
-            {"p99", ms(static_cast<double>(ns[std::max<std::size_t>(rank, 1) - 1]))},
-            {"mean", ms(sum / static_cast<double>(n))},
-            {"min", ms(static_cast<double>(ns.front()))},
-            {"max", ms(static_cast<double>(ns.back()))},
-            {"count", n}};
+    return { { "median", ms(median) }, { "p99", ms(static_cast<double>(ns[std::max<std::size_t>(rank, 1) - 1])) },
+        { "mean", ms(sum / static_cast<double>(n)) }, { "min", ms(static_cast<double>(ns.front())) },
+        { "max", ms(static_cast<double>(ns.back())) }, { "count", n } };
 }
 
 // --- blocking fd operations that cancel can interrupt -----------------------------------------------
@@ -250,7 +251,7 @@ json latencyJson(std::vector<std::int64_t> ns)
 bool waitFd(RunContext& ctx, int fd, short events, int timeoutMs = -1)
 {
     for (;;) {
-        pollfd fds[2] = {{fd, events, 0}, {ctx.cancelFd(), POLLIN, 0}};
+        pollfd fds[2] = { { fd, events, 0 }, { ctx.cancelFd(), POLLIN, 0 } };
         const int rc = ::poll(fds, 2, timeoutMs);
         ctx.throwIfCancelled();
         if (rc < 0 && errno == EINTR) continue;
@@ -269,8 +270,10 @@ std::size_t readSome(RunContext& ctx, int fd, void* buf, std::size_t size)
         ctx.throwIfCancelled();
         const ssize_t n = ::read(fd, buf, size);
         if (n >= 0) return static_cast<std::size_t>(n);
-        if (errno == EAGAIN || errno == EWOULDBLOCK) waitFd(ctx, fd, POLLIN);
-        else if (errno != EINTR) throw std::runtime_error(std::string("read: ") + std::strerror(errno));
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            waitFd(ctx, fd, POLLIN);
+        else if (errno != EINTR)
+            throw std::runtime_error(std::string("read: ") + std::strerror(errno));
     }
 }
 
@@ -281,8 +284,10 @@ void writeAll(RunContext& ctx, int fd, const void* buf, std::size_t size)
         ctx.throwIfCancelled();
         const ssize_t n = ::write(fd, p, size);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK) waitFd(ctx, fd, POLLOUT);
-            else if (errno != EINTR) throw std::runtime_error(std::string("write: ") + std::strerror(errno));
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                waitFd(ctx, fd, POLLOUT);
+            else if (errno != EINTR)
+                throw std::runtime_error(std::string("write: ") + std::strerror(errno));
             continue;
         }
         p += n;
@@ -321,8 +326,8 @@ int countInChild(const ChildChannel& channel, const void* arg)
     std::int64_t left = job.n;
     while ((left = job.loop.run(left, gil.evalBreaker())) > 0) {
         // Only one thread in this interpreter: nobody ever asks for the GIL, but honour it anyway.
-        if (gil.dropRequested() && (gil.drop(kMainThread) != GilCore::Result::Ok ||
-                                    gil.take(kMainThread) != GilCore::Result::Ok))
+        if (gil.dropRequested()
+            && (gil.drop(kMainThread) != GilCore::Result::Ok || gil.take(kMainThread) != GilCore::Result::Ok))
             return 1;
     }
     channel.report(kChildCountDone, job.n, 0, job.lineLoop);
@@ -351,8 +356,8 @@ public:
         pace << "one turn of `while n > 0: n -= 1` now costs " << std::round(m_loop.calibratedNsPerTurn() * 10) / 10
              << " ns (target " << m_cfg.nsPerTurn << " ns)";
         m_ctx.recorder().recordText(EventKind::Mark, {}, pace.str());
-        m_gil = std::make_unique<Gil>(m_ctx, intervalNs(), m_cfg.mode != Mode::NoGil,
-                                      m_cfg.mode == Mode::NoGil ? "GIL (disabled)" : "GIL");
+        m_gil = std::make_unique<Gil>(
+            m_ctx, intervalNs(), m_cfg.mode != Mode::NoGil, m_cfg.mode == Mode::NoGil ? "GIL (disabled)" : "GIL");
         m_mainActor = m_ctx.addActor(ActorKind::Thread, "MainThread");
         m_ctx.adoptCurrentThread(m_mainActor);
         m_ctx.setState(m_mainActor, State::Running);
@@ -361,12 +366,22 @@ public:
         m_t0 = m_ctx.recorder().now();
         m_main->start();
         switch (m_cfg.mode) {
-        case Mode::Sequential: runSequential(); break;
+        case Mode::Sequential:
+            runSequential();
+            break;
         case Mode::Threads:
-        case Mode::NoGil: runThreads(); break;
-        case Mode::Processes: runProcesses(); break;
-        case Mode::Io: runIo(); break;
-        case Mode::Convoy: runConvoy(); break;
+        case Mode::NoGil:
+            runThreads();
+            break;
+        case Mode::Processes:
+            runProcesses();
+            break;
+        case Mode::Io:
+            runIo();
+            break;
+        case Mode::Convoy:
+            runConvoy();
+            break;
         }
         m_main->finish();
         m_t1 = m_ctx.recorder().now();
@@ -394,8 +409,7 @@ private:
     }
 
     // Starts a Python thread running `body(state)`; the thread owns a PyThreadState in m_threads.
-    template <typename Body>
-    void startThread(std::size_t index, const std::string& name, Body body, std::int32_t line)
+    template <typename Body> void startThread(std::size_t index, const std::string& name, Body body, std::int32_t line)
     {
         m_threadNames[index] = name;
         m_threadActors[index] = m_ctx.spawn(
@@ -452,8 +466,9 @@ private:
         for (std::size_t i = 0; i < n; ++i) {
             m_ctx.recorder().record(EventKind::LineReached, m_mainActor, {}, 0, {}, start);
             const std::int64_t turns = m_cfg.count;
-            startThread(i, "Thread-" + std::to_string(i + 1), [turns, loop](PyThreadState& ts) { ts.count(turns, loop); },
-                        loop);
+            startThread(
+                i, "Thread-" + std::to_string(i + 1), [turns, loop](PyThreadState& ts) { ts.count(turns, loop); },
+                loop);
         }
         joinThreads(m_lines.find("t.join()"));
         m_ctx.joinAll();
@@ -480,11 +495,13 @@ private:
         }
         m_pool->setRecordHandler([this](std::size_t child, const ChildRecord& r) { onChildRecord(child, r); });
         const std::int32_t start = m_lines.find("p.start()");
-        for (std::size_t i = 0; i < n; ++i) m_pool->start(i, &countInChild, &m_job, start);
+        for (std::size_t i = 0; i < n; ++i)
+            m_pool->start(i, &countInChild, &m_job, start);
         const std::int32_t join = m_lines.find("p.join()");
         // waitpid() in order: a child that exits before its turn stays a zombie until then.
         for (std::size_t i = 0; i < n; ++i)
-            m_main->allowThreads(State::Blocked, m_pool->actor(i), [&] { m_pool->join(i, join); }, join, true);
+            m_main->allowThreads(
+                State::Blocked, m_pool->actor(i), [&] { m_pool->join(i, join); }, join, true);
     }
 
     // Replays what a child reported, at the time it happened there.
@@ -529,7 +546,8 @@ private:
             stateChange(gil, State::Free, {});
             stateChange(thread, State::Terminated, {});
             break;
-        default: break;
+        default:
+            break;
         }
     }
 
@@ -552,7 +570,8 @@ private:
             m_reqWrite[i] = m_ctx.trackFd(req[1]);
             m_respRead[i] = m_ctx.trackFd(resp[0]);
             m_respWrite[i] = m_ctx.trackFd(resp[1]);
-            for (int fd : {req[0], req[1], resp[0], resp[1]}) setNonBlocking(fd);
+            for (int fd : { req[0], req[1], resp[0], resp[1] })
+                setNonBlocking(fd);
             m_respFdActors[i] = m_ctx.addActor(ActorKind::Fd, "pipe-" + std::to_string(i + 1));
             m_ctx.recorder().recordState(m_respFdActors[i], State::FdIdle);
         }
@@ -571,8 +590,9 @@ private:
                     for (int r = 0; r < m_cfg.rounds; ++r) {
                         ts.count(m_cfg.work, work);
                         const char request = '?';
-                        ts.allowThreads(State::BlockedIo, m_respFdActors[i],
-                                        [&] { writeAll(m_ctx, m_reqWrite[i], &request, 1); }, write);
+                        ts.allowThreads(
+                            State::BlockedIo, m_respFdActors[i], [&] { writeAll(m_ctx, m_reqWrite[i], &request, 1); },
+                            write);
                         char answer = 0;
                         const std::size_t got = ts.allowThreads(
                             State::BlockedIo, m_respFdActors[i],
@@ -610,11 +630,11 @@ private:
             }
             std::vector<pollfd> fds;
             std::vector<std::size_t> who;
-            fds.push_back({m_ctx.cancelFd(), POLLIN, 0});
+            fds.push_back({ m_ctx.cancelFd(), POLLIN, 0 });
             who.push_back(n);
             for (std::size_t i = 0; i < n; ++i) {
                 if (!open[i]) continue;
-                fds.push_back({m_reqRead[i], POLLIN, 0});
+                fds.push_back({ m_reqRead[i], POLLIN, 0 });
                 who.push_back(i);
             }
             int timeoutMs = -1;
@@ -634,7 +654,8 @@ private:
                 char buf[64];
                 const ssize_t got = ::read(m_reqRead[i], buf, sizeof buf);
                 if (got > 0) {
-                    for (ssize_t b = 0; b < got; ++b) due.emplace_back(std::chrono::steady_clock::now() + latency, i);
+                    for (ssize_t b = 0; b < got; ++b)
+                        due.emplace_back(std::chrono::steady_clock::now() + latency, i);
                 } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
                     open[i] = false;
                     --openCount;
@@ -665,8 +686,8 @@ private:
         const std::int32_t spinLine = m_lines.find("while not done");
         const std::int32_t start = m_lines.find("t.start()");
         m_ctx.recorder().record(EventKind::LineReached, m_mainActor, {}, 0, {}, start);
-        startThread(0, "Thread-1 (spin)", [this, spinLine](PyThreadState& ts) { ts.countUntil(m_done, spinLine); },
-                    spinLine);
+        startThread(
+            0, "Thread-1 (spin)", [this, spinLine](PyThreadState& ts) { ts.countUntil(m_done, spinLine); }, spinLine);
         m_ctx.recorder().record(EventKind::LineReached, m_mainActor, {}, 0, {}, start);
         startThread(
             1, "Thread-2 (client)",
@@ -694,7 +715,8 @@ private:
             ts.count(kClientLoopTurns, t0Line);
             const std::int64_t t0 = m_ctx.recorder().now();
             const char ping = 'x';
-            ts.allowThreads(State::BlockedIo, m_sockActor, [&] { writeAll(m_ctx, m_clientFd, &ping, 1); }, sendLine);
+            ts.allowThreads(
+                State::BlockedIo, m_sockActor, [&] { writeAll(m_ctx, m_clientFd, &ping, 1); }, sendLine);
             m_ctx.recorder().record(EventKind::IoWrite, ts.actor(), m_sockActor, 1, {}, sendLine);
             char pong = 0;
             const std::size_t got = ts.allowThreads(
@@ -732,8 +754,8 @@ private:
         summary["switch_interval_ms"] = m_cfg.switchIntervalMs;
         summary["gil"] = m_cfg.mode != Mode::NoGil;
         summary["count"] = m_cfg.count;
-        summary["ns_per_turn"] = {{"target", m_loop.targetNsPerTurn()},
-                                  {"calibrated", std::round(m_loop.calibratedNsPerTurn() * 100) / 100}};
+        summary["ns_per_turn"] = { { "target", m_loop.targetNsPerTurn() },
+            { "calibrated", std::round(m_loop.calibratedNsPerTurn() * 100) / 100 } };
         const std::uint64_t switches = m_gil->switches();
         summary["gil_switches"] = switches;
         summary["gil_drop_requests"] = m_gil->dropRequests();
@@ -754,8 +776,8 @@ private:
                 json zombie = json::array();
                 for (std::size_t i = 0; i < m_pool->size(); ++i)
                     zombie.push_back(m_pool->reapTs(i) >= 0 && m_pool->exitTs(i) >= 0
-                                         ? toMs(m_pool->reapTs(i) - m_pool->exitTs(i))
-                                         : 0.0);
+                            ? toMs(m_pool->reapTs(i) - m_pool->exitTs(i))
+                            : 0.0);
                 summary["zombie_ms"] = zombie;
             }
             break;
@@ -774,7 +796,8 @@ private:
             for (const auto& t : m_threads)
                 if (t) blocked += t->times().blockedIoNs;
             // Threads blocked in I/O at the same time, on average: 1 = no overlap at all.
-            summary["io_overlap"] = wallNs > 0 ? std::round(static_cast<double>(blocked) / static_cast<double>(wallNs) * 100) / 100 : 0.0;
+            summary["io_overlap"]
+                = wallNs > 0 ? std::round(static_cast<double>(blocked) / static_cast<double>(wallNs) * 100) / 100 : 0.0;
             summary["serial_io_ms"] = static_cast<double>(m_cfg.threads) * m_cfg.rounds * m_cfg.ioMs;
         }
         if (m_cfg.mode == Mode::Convoy) {
@@ -819,7 +842,7 @@ private:
     int m_serverFd = -1;
     ActorId m_sockActor;
     ActorId m_echoActor;
-    std::atomic<bool> m_done{false};
+    std::atomic<bool> m_done { false };
     std::vector<std::int64_t> m_latencies;
     std::vector<std::int64_t> m_baseline;
 };
