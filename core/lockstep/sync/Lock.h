@@ -12,6 +12,7 @@ namespace lockstep {
 class Lock final : public LockBase {
 public:
     Lock(RunContext& ctx, std::string name, ActorId parent = {});
+    ~Lock() override { unregisterWakeable(); }
 
     // The fresh lock Condition.wait() allocates for one waiter (CPython's _allocate_lock()), an
     // actor of its own (kind Lock, parent = the condition) so views can show the waiter layer.

@@ -17,12 +17,22 @@ LockBase::LockBase(RunContext& ctx, ActorKind kind, std::string name, ActorId pa
     m_ctx.recorder().recordState(m_id, State::Free);
     // A Condition's waiter locks live for one wait() only; the Condition wakes them on cancel, so
     // that the run never holds a pointer to a lock that a returning wait() is destroying.
-    if (!m_internal) m_ctx.addWakeable(this);
+    if (!m_internal) {
+        m_ctx.addWakeable(this);
+        m_registered = true;
+    }
 }
 
 LockBase::~LockBase()
 {
-    if (!m_internal) m_ctx.removeWakeable(this);
+    unregisterWakeable();
+}
+
+void LockBase::unregisterWakeable()
+{
+    if (!m_registered) return;
+    m_ctx.removeWakeable(this);
+    m_registered = false;
 }
 
 bool LockBase::locked() const

@@ -82,6 +82,10 @@ protected:
     RunContext& m_ctx;
     ActorId m_id;
     const bool m_internal;
+    // Called first thing by the final classes' destructors, while the vtable is still theirs:
+    // cancel() may be calling wakeAll() concurrently (see RunContext::removeWakeable).
+    void unregisterWakeable();
+    bool m_registered = false;
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
     ActorId m_owner;          // guarded by m_mutex

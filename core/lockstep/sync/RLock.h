@@ -10,6 +10,7 @@ namespace lockstep {
 class RLock final : public LockBase {
 public:
     RLock(RunContext& ctx, std::string name, ActorId parent = {});
+    ~RLock() override { unregisterWakeable(); }
     bool acquire(bool blocking = true, double timeoutSeconds = -1) override;
     void release() override;
     [[nodiscard]] bool isOwned() const override;

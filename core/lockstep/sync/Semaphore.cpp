@@ -24,7 +24,14 @@ Semaphore::Semaphore(RunContext& ctx, std::string name, int value, bool bounded)
     ctx.addWakeable(this);
 }
 
-Semaphore::~Semaphore() { m_ctx.removeWakeable(this); }
+Semaphore::~Semaphore() { unregisterWakeable(); }
+
+void Semaphore::unregisterWakeable()
+{
+    if (!m_registered) return;
+    m_ctx.removeWakeable(this);
+    m_registered = false;
+}
 
 bool Semaphore::acquire(bool blocking, double timeoutSeconds)
 {

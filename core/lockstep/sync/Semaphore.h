@@ -44,7 +44,12 @@ public:
     [[nodiscard]] RunContext& context() const { return m_ctx; }
     void wakeAll() override;
 
+protected:
+    // Called first by the most-derived destructor (see RunContext::removeWakeable).
+    void unregisterWakeable();
+
 private:
+    bool m_registered = true;
     RunContext& m_ctx;
     ActorId m_id;
     mutable std::mutex m_mutex;
@@ -58,6 +63,7 @@ private:
 class BoundedSemaphore final : public Semaphore {
 public:
     BoundedSemaphore(RunContext& ctx, std::string name, int value = 1) : Semaphore(ctx, std::move(name), value, true) {}
+    ~BoundedSemaphore() override { unregisterWakeable(); }
 };
 
 } // namespace lockstep
