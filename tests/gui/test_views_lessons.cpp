@@ -254,8 +254,14 @@ TEST(RealLessonViews, GilSwitchesMatchTheSummary)
         << r.summary.dump();
     EXPECT_GT(view.switches(), 0u);
     EXPECT_NEAR(static_cast<double>(view.intervalNs()), 1e6, 0.5e6) << "the switch interval, from the trace";
-    // Mid-run: somebody holds the GIL and the other thread waits for it.
-    const std::int64_t mid = r.trace->endTs() / 2;
+    // Mid-run: somebody holds the GIL. A hand-over leaves it free for some microseconds, so look
+    // at the first moment after the middle at which a thread has just taken it.
+    std::int64_t mid = r.trace->endTs() / 2;
+    for (auto i = r.trace->lowerBound(mid).value; i < r.trace->eventCount(); ++i)
+        if (r.trace->events()[i].kind == EventKind::GilTaken) {
+            mid = r.trace->events()[i].ts;
+            break;
+        }
     view.setCursor(mid);
     EXPECT_FALSE(view.holderName().isEmpty());
     look(view, "gil_mid");
