@@ -1,5 +1,6 @@
 #include "lockstep/scenarios/CounterScenario.h"
 
+#include "lockstep/engine/ThreadScope.h"
 #include "lockstep/sync/Lock.h"
 
 #include <atomic>
@@ -33,6 +34,7 @@ public:
         Lock lock(ctx, "lock");
         std::atomic<long> counter{0};
         std::atomic<long> contended{0};
+        ThreadScope scope(ctx);
         // Python source lines of the snippet (see lessons/counter.json).
         constexpr int kLineWith = 10, kLineRead = 11, kLineSwitch = 12, kLineWrite = 13;
 

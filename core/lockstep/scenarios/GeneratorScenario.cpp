@@ -1,6 +1,7 @@
 #include "lockstep/scenarios/GeneratorScenario.h"
 
 #include "lockstep/engine/Cancelled.h"
+#include "lockstep/engine/ThreadScope.h"
 #include "lockstep/gen/GenDriver.h"
 #include "lockstep/gen/GenHost.h"
 #include "lockstep/gen/GenScript.h"
@@ -83,6 +84,7 @@ public:
         const GeneratorConfig config = readConfig(in);
         nlohmann::json transcript = nlohmann::json::array();
         std::vector<std::string> output, finalizerOutput;
+        ThreadScope threads(ctx);
 
         // The Python program's main thread; every generator runs on its stack switches.
         ctx.spawn("MainThread", [&] {

@@ -1,5 +1,6 @@
 #include "lockstep/scenarios/IomuxScenario.h"
 
+#include "lockstep/engine/ThreadScope.h"
 #include "lockstep/io/ConnectionSet.h"
 #include "lockstep/io/EchoClients.h"
 #include "lockstep/io/EchoServer.h"
@@ -90,6 +91,7 @@ public:
 
         EchoServer server(ctx, c, conns, board, channel, points);
         EchoClients clients(ctx, c, conns, board, channel, points, in.seed);
+        ThreadScope threads(ctx);
         // The client driver starts first so that the server knows whom it waits for.
         const ActorId clientsId = ctx.spawn("clients", failFast(ctx, [&] {
             clients.run([&] { return server.actor(); });

@@ -1,6 +1,7 @@
 #include "lockstep/scenarios/ThreadScriptScenario.h"
 
 #include "lockstep/engine/PyError.h"
+#include "lockstep/engine/ThreadScope.h"
 #include "lockstep/scenarios/ThreadScript.h"
 #include "lockstep/sync/Condition.h"
 #include "lockstep/sync/Lock.h"
@@ -300,6 +301,7 @@ public:
     {
         const ScriptProgram prog = parseThreadScript(input);
         ScriptWorld world(ctx, prog, input.lang, input.seed);
+        ThreadScope threads(ctx);
         for (const auto& t : prog.threads) {
             if (!t.startAfter.empty()) {
                 // Start only once the named thread waits, blocks or has ended: the deterministic
