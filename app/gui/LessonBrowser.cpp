@@ -117,6 +117,7 @@ void LessonBrowser::rebuild()
 {
     m_silent = true;
     m_tree->clear();
+    QTreeWidgetItem* current = nullptr;
     if (m_lessons) {
         // Topics in the order their first lesson appears (lessons come sorted by order, id).
         QMap<QString, QTreeWidgetItem*> topics;
@@ -144,10 +145,17 @@ void LessonBrowser::rebuild()
             item->setData(0, kSearchRole,
                           QString::fromStdString(lesson.id + ' ' + lesson.title.en + ' ' + lesson.title.zh + ' ' +
                                                  lesson.summary.en + ' ' + lesson.summary.zh + ' ' + lesson.engine));
-            if (item->data(0, kIdRole).toString() == m_current) m_tree->setCurrentItem(item);
+            if (item->data(0, kIdRole).toString() == m_current) current = item;
         }
     }
+    // A rebuilt tree opens at once, before the current item is set: making an item in a collapsed
+    // group current expands that group with the (user-facing) animation, and a list caught
+    // mid-animation by a language switch or a screenshot is drawn half empty.
+    const bool animated = m_tree->isAnimated();
+    m_tree->setAnimated(false);
     m_tree->expandAll();
+    if (current) m_tree->setCurrentItem(current);
+    m_tree->setAnimated(animated);
     m_silent = false;
     applyFilter();
 }

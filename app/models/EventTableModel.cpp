@@ -1,5 +1,6 @@
 #include "models/EventTableModel.h"
 
+#include "render/EngineText.h"
 #include "render/Palette.h"
 #include "render/TimelineGeometry.h"
 #include "render/TraceIdentity.h"
@@ -73,11 +74,11 @@ QString EventTableModel::detail(const Event& e) const
     case EventKind::GilDropped:
     case EventKind::GilDropRequest: break;
     default:
-        if (e.text.valid()) return qstr(m_trace->text(e));
+        if (e.text.valid()) return EngineText::display(m_trace->text(e));
         if (e.value != 0) return QString::number(e.value);
         break;
     }
-    return e.text.valid() ? qstr(m_trace->text(e)) : QString();
+    return e.text.valid() ? EngineText::display(m_trace->text(e)) : QString();
 }
 
 QVariant EventTableModel::data(const QModelIndex& idx, int role) const

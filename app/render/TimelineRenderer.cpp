@@ -1,5 +1,6 @@
 #include "render/TimelineRenderer.h"
 
+#include "render/EngineText.h"
 #include "render/MarkerStyle.h"
 #include "render/Palette.h"
 
@@ -912,7 +913,7 @@ QString TimelineRenderer::describe(const Trace& trace, const TimelineIndex& inde
                 QCoreApplication::translate("TimelineRenderer", "at %1").arg(fmt(static_cast<double>(e.ts)));
         if (e.kind == EventKind::Notify) html += QStringLiteral("<br>n = %1").arg(e.value);
         const auto text = trace.text(e);
-        if (!text.empty()) html += QStringLiteral("<br>") + esc(qstr(text));
+        if (!text.empty()) html += QStringLiteral("<br>") + esc(EngineText::display(text));
         if (e.line > 0)
             html += QStringLiteral("<br>") + QCoreApplication::translate("TimelineRenderer", "line %1").arg(e.line);
         return html;

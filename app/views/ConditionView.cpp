@@ -1,5 +1,6 @@
 #include "views/ConditionView.h"
 
+#include "render/EngineText.h"
 #include "render/Palette.h"
 #include "views/ViewPainter.h"
 
@@ -267,7 +268,7 @@ void ConditionView::paintMechanics(QPainter& p, const QRectF& r) const
         const auto& e = m.errors().back();
         bannerText = tr("%1 raised %2").arg(name(e.speaker), ViewPainter::qstr(trace.text(e.text)));
     } else if (m.stalled()) {
-        bannerText = m.stallText().valid() ? tr("Stalled: %1").arg(ViewPainter::qstr(trace.text(m.stallText())))
+        bannerText = m.stallText().valid() ? tr("Stalled: %1").arg(EngineText::display(trace.text(m.stallText())))
                                            : tr("Stalled: every thread waits and nobody can notify.");
     }
     if (banner) {

@@ -1,6 +1,41 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>EngineText</name>
+    <message>
+        <source>every thread is waiting and none can wake another</source>
+        <translation>每个线程都在等待，没有谁能唤醒别人</translation>
+    </message>
+    <message>
+        <source>time limit reached</source>
+        <translation>到达时间上限</translation>
+    </message>
+    <message>
+        <source>back off and retry</source>
+        <translation>退让后重试</translation>
+    </message>
+    <message>
+        <source>calibrating the countdown loop to CPython&apos;s pace</source>
+        <translation>把倒数循环校准到 CPython 的速度</translation>
+    </message>
+    <message>
+        <source>one turn of `while n &gt; 0: n -= 1` now costs %1 ns (target %2 ns)</source>
+        <translation>`while n &gt; 0: n -= 1` 每转一圈现在花 %1 纳秒（目标 %2 纳秒）</translation>
+    </message>
+    <message>
+        <source>client of fd %1 got %2 of %3 echo bytes: the server was not told about the rest</source>
+        <translation>fd %1 的客户端只收到 %3 个回显字节中的 %2 个：剩下的没有通知服务器</translation>
+    </message>
+    <message>
+        <source>%1: watching %2 fds (registered once with epoll_ctl)</source>
+        <translation>%1：监视 %2 个 fd（用 epoll_ctl 只注册一次）</translation>
+    </message>
+    <message>
+        <source>%1: watching %2 fds (handed in on every call)</source>
+        <translation>%1：监视 %2 个 fd（每次调用都重新传入）</translation>
+    </message>
+</context>
 <context>
     <name>MarkerStyle</name>
     <message>
@@ -694,7 +729,9 @@
     </message>
     <message numerus="yes">
         <source>%n fd(s)</source>
-        <translation><numerusform>%n 个 fd</numerusform></translation>
+        <translation>
+            <numerusform>%n 个 fd</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -752,7 +789,7 @@
         <translation>未启动</translation>
     </message>
     <message>
-        <source>caller's stack</source>
+        <source>caller&apos;s stack</source>
         <translation>调用者的栈</translation>
     </message>
     <message>
@@ -998,7 +1035,7 @@ the first call must be next()</source>
         <translation>关于 Lockstep</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Lockstep %1&lt;/h3&gt;&lt;p&gt;Lockstep teaches concurrency by running real concurrent code — OS threads, real locks and condition variables, a model of CPython's GIL built from real primitives, real fork, real select/poll/epoll, real stackful coroutines — and animating the recorded trace.&lt;/p&gt;</source>
+        <source>&lt;h3&gt;Lockstep %1&lt;/h3&gt;&lt;p&gt;Lockstep teaches concurrency by running real concurrent code — OS threads, real locks and condition variables, a model of CPython&apos;s GIL built from real primitives, real fork, real select/poll/epoll, real stackful coroutines — and animating the recorded trace.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Lockstep %1&lt;/h3&gt;&lt;p&gt;Lockstep 通过运行真实的并发代码来讲授并发——操作系统线程、真实的锁和条件变量、用真实原语构建的 CPython GIL 模型、真实的 fork、真实的 select/poll/epoll、真实的有栈协程——并把记录下来的轨迹做成动画。&lt;/p&gt;</translation>
     </message>
     <message>
@@ -1006,12 +1043,14 @@ the first call must be next()</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <source>&lt;table cellpadding='3'&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+R&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Run the lesson live&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Space&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Pause / resume (a finished run replays)&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;→&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Step one event&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;←&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Step back one event&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Home / End&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Start / end of the trace&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Next narration step&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Shift+R&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Compare all variants&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Presenter mode&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+E&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Export the timeline as PNG (2×)&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
-        <translation>&lt;table cellpadding='3'&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+R&lt;/b&gt;&lt;/td&gt;&lt;td&gt;实时运行课程&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;空格&lt;/b&gt;&lt;/td&gt;&lt;td&gt;暂停 / 继续（已结束的运行会回放）&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;→&lt;/b&gt;&lt;/td&gt;&lt;td&gt;前进一个事件&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;←&lt;/b&gt;&lt;/td&gt;&lt;td&gt;后退一个事件&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Home / End&lt;/b&gt;&lt;/td&gt;&lt;td&gt;轨迹的开头 / 结尾&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N&lt;/b&gt;&lt;/td&gt;&lt;td&gt;下一个讲解步骤&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Shift+R&lt;/b&gt;&lt;/td&gt;&lt;td&gt;比较所有变体&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;演示模式&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+E&lt;/b&gt;&lt;/td&gt;&lt;td&gt;把时间线导出为 PNG（2×）&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
+        <source>&lt;table cellpadding=&apos;3&apos;&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+R&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Run the lesson live&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Space&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Pause / resume (a finished run replays)&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;→&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Step one event&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;←&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Step back one event&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Home / End&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Start / end of the trace&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Next narration step&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Shift+R&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Compare all variants&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Presenter mode&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+E&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Export the timeline as PNG (2×)&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
+        <translation>&lt;table cellpadding=&apos;3&apos;&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+R&lt;/b&gt;&lt;/td&gt;&lt;td&gt;实时运行课程&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;空格&lt;/b&gt;&lt;/td&gt;&lt;td&gt;暂停 / 继续（已结束的运行会回放）&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;→&lt;/b&gt;&lt;/td&gt;&lt;td&gt;前进一个事件&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;←&lt;/b&gt;&lt;/td&gt;&lt;td&gt;后退一个事件&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Home / End&lt;/b&gt;&lt;/td&gt;&lt;td&gt;轨迹的开头 / 结尾&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N&lt;/b&gt;&lt;/td&gt;&lt;td&gt;下一个讲解步骤&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Shift+R&lt;/b&gt;&lt;/td&gt;&lt;td&gt;比较所有变体&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;演示模式&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+E&lt;/b&gt;&lt;/td&gt;&lt;td&gt;把时间线导出为 PNG（2×）&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message numerus="yes">
         <source>%n lesson file(s) could not be loaded: %1</source>
-        <translation><numerusform>%n 个课程文件无法加载：%1</numerusform></translation>
+        <translation>
+            <numerusform>%n 个课程文件无法加载：%1</numerusform>
+        </translation>
     </message>
     <message>
         <source>--lesson %1: no such lesson (allowed: %2)</source>
@@ -1026,7 +1065,7 @@ the first call must be next()</source>
         <translation>%1 — Lockstep</translation>
     </message>
     <message>
-        <source>--variant %1: unknown variant of lesson '%2' (allowed: %3)</source>
+        <source>--variant %1: unknown variant of lesson &apos;%2&apos; (allowed: %3)</source>
         <translation>--variant %1：课程“%2”没有这个变体（可选：%3）</translation>
     </message>
     <message>
@@ -1286,7 +1325,9 @@ the first call must be next()</source>
     </message>
     <message numerus="yes">
         <source>%n run(s), from %1 to %2</source>
-        <translation><numerusform>%n 次运行，从 %1 到 %2</numerusform></translation>
+        <translation>
+            <numerusform>%n 次运行，从 %1 到 %2</numerusform>
+        </translation>
     </message>
     <message>
         <source>latest run of each variant</source>

@@ -14,6 +14,28 @@
 using namespace lockstep;
 using namespace std::chrono_literals;
 
+// Lets cancel() wake threads waiting on a plain condition variable of the test.
+class CvWaker final : public Wakeable {
+public:
+    CvWaker(RunContext& ctx, std::mutex& m, std::condition_variable& cv) : m_ctx(ctx), m_m(m), m_cv(cv)
+    {
+        m_ctx.addWakeable(this);
+    }
+    ~CvWaker() override { m_ctx.removeWakeable(this); }
+    CvWaker(const CvWaker&) = delete;
+    CvWaker& operator=(const CvWaker&) = delete;
+    void wakeAll() override
+    {
+        { std::lock_guard l(m_m); }
+        m_cv.notify_all();
+    }
+
+private:
+    RunContext& m_ctx;
+    std::mutex& m_m;
+    std::condition_variable& m_cv;
+};
+
 TEST(WaitForGraph, FindsTheCycleTheMomentItCloses)
 {
     WaitForGraph g;
@@ -124,18 +146,7 @@ TEST(RunContext, StallIsDetectedWhenEveryThreadWaitsUntimed)
     RunContext ctx(options);
     std::mutex m;
     std::condition_variable cv;
-    struct Waker final : Wakeable {
-        std::mutex* m;
-        std::condition_variable* cv;
-        void wakeAll() override
-        {
-            { std::lock_guard l(*m); }
-            cv->notify_all();
-        }
-    } waker;
-    waker.m = &m;
-    waker.cv = &cv;
-    ctx.addWakeable(&waker);
+    CvWaker waker(ctx, m, cv);
     const ActorId cond = ctx.addActor(ActorKind::Condition, "cond");
     for (int i = 0; i < 2; ++i)
         ctx.spawn("W" + std::to_string(i), [&] {
@@ -146,7 +157,44 @@ TEST(RunContext, StallIsDetectedWhenEveryThreadWaitsUntimed)
     // The watchdog in the runner polls checkStalled(); here we poll it ourselves.
     while (!ctx.checkStalled() && !ctx.cancelled()) std::this_thread::yield();
     ctx.joinAll();
-    ctx.removeWakeable(&waker);
+    EXPECT_EQ(ctx.outcome(), RunOutcome::Stalled);
+}
+
+TEST(RunContext, AnAdoptedThreadCountsAsLiveForStallDetection)
+{
+    RunOptions options;
+    options.stallCheck = 5ms;
+    RunContext ctx(options);
+    std::mutex m;
+    std::condition_variable cv;
+    bool go = false;
+    CvWaker waker(ctx, m, cv);
+    const ActorId cond = ctx.addActor(ActorKind::Condition, "cond");
+    const ActorId main = ctx.addActor(ActorKind::Thread, "MainThread");
+    // The scenario's main thread is an adopted OS thread (here one of our own, so that the
+    // binding does not outlive the context).
+    std::thread mainThread([&] {
+        ctx.adoptCurrentThread(main);
+        ctx.spawn("W", [&] {
+            RunContext::BlockScope scope(ctx, State::Waiting, cond, false);
+            std::unique_lock lock(m);
+            ctx.wait(cv, lock, [&] { return go; });
+        });
+        // The main thread runs (say a long computation without events) while W waits untimed:
+        // W can still be woken by it, so this is no stall, however long it lasts.
+        const auto until = std::chrono::steady_clock::now() + 10 * options.stallCheck;
+        while (std::chrono::steady_clock::now() < until) EXPECT_FALSE(ctx.checkStalled());
+        // Now the main thread waits untimed too: nobody is left to wake anybody.
+        try {
+            RunContext::BlockScope scope(ctx, State::Waiting, cond, false);
+            std::unique_lock lock(m);
+            ctx.wait(cv, lock, [&] { return go; });
+        } catch (const Cancelled&) {
+        }
+    });
+    while (!ctx.checkStalled() && !ctx.cancelled()) std::this_thread::yield();
+    mainThread.join();
+    ctx.joinAll();
     EXPECT_EQ(ctx.outcome(), RunOutcome::Stalled);
 }
 

@@ -427,7 +427,11 @@ TEST_F(SyncTest, ConditionWaitsOnlyStallTheyNeverDeadlock)
         });
     ASSERT_TRUE(eventually([&] { return c.waiterCount() == 2; }));
     EXPECT_FALSE(ctx.graph().findAnyCycle().has_value());
-    // Nobody will ever notify: the stall detector (not the wait-for graph) ends the run.
+    // The main thread could still notify while it runs: no stall yet.
+    EXPECT_FALSE(ctx.checkStalled());
+    // Now it joins the waiters (as Python's main thread does at exit, untimed): nobody will ever
+    // notify, and the stall detector (not the wait-for graph) ends the run.
+    ctx.setState(mainThread, State::Blocked);
     ASSERT_TRUE(eventually([&] { return ctx.checkStalled(); }));
     const TracePtr trace = finish();
     EXPECT_EQ(ctx.outcome(), RunOutcome::Stalled);

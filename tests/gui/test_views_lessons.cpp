@@ -3,6 +3,8 @@
 
 #include "test_views_traces.h"
 
+#include "gui/Translations.h"
+#include "render/EngineText.h"
 #include "views/ConditionView.h"
 #include "views/FdGridView.h"
 #include "views/GeneratorView.h"
@@ -17,6 +19,7 @@
 
 #include <QDir>
 #include <QImage>
+#include <QRegularExpression>
 #include <QSet>
 
 #include <limits>
@@ -413,4 +416,45 @@ TEST(RealLessonViews, LiveSnapshotsEndWhereAFreshReplayEnds)
             EXPECT_EQ(board.cardState(a.id), freshBoard.cardState(a.id)) << a.name;
         }
     }
+}
+
+TEST(RealLessonViews, EngineMessagesAreShownInTheUiLanguage)
+{
+    // Every fixed message the engine writes into a trace (stalls, marks) is known to EngineText:
+    // shown in Chinese in a Chinese UI with its numbers and names kept, unchanged in English.
+    std::vector<std::string> texts;
+    const auto collect = [&](const RunResult& r) {
+        ASSERT_TRUE(r.trace);
+        for (std::uint64_t i = 0; i < r.trace->eventCount(); ++i) {
+            const Event& e = r.trace->event(EventIndex(i));
+            if ((e.kind == EventKind::Stalled || e.kind == EventKind::Mark) && e.text.valid())
+                texts.emplace_back(r.trace->text(e));
+        }
+    };
+    collect(run("condition", "wrong-start"));
+    collect(run("deadlock", "trylock-backoff"));
+    collect(run("iomux", "et-partial-read", {{"fds", "20"}, {"rounds", "5"}}));
+    collect(run("iomux", "epoll-lt", {{"fds", "20"}, {"rounds", "5"}}));
+    collect(run("iomux", "poll", {{"fds", "20"}, {"rounds", "5"}}));
+    collect(run("gil", "cpu-sequential", {{"count", "1000"}}));
+    ASSERT_GE(texts.size(), 6u);
+
+    ASSERT_TRUE(Translations::install(Lang::Zh));
+    for (const std::string& raw : texts) {
+        const QString shown = EngineText::display(raw);
+        EXPECT_NE(shown, QString::fromStdString(raw)) << raw << ": not translated";
+        bool hasCjk = false;
+        for (const QChar c : shown) hasCjk = hasCjk || (c.unicode() >= 0x4E00 && c.unicode() <= 0x9FFF);
+        EXPECT_TRUE(hasCjk) << raw;
+        // The numbers of the message survive.
+        static const QRegularExpression number(QStringLiteral("\\d+"));
+        for (auto it = number.globalMatch(QString::fromStdString(raw)); it.hasNext();) {
+            const QString n = it.next().captured();
+            EXPECT_TRUE(shown.contains(n)) << raw << " lost " << n.toStdString();
+        }
+    }
+    EXPECT_EQ(EngineText::display("RuntimeError: cannot wait on un-acquired lock"),
+              QStringLiteral("RuntimeError: cannot wait on un-acquired lock"));
+    ASSERT_TRUE(Translations::install(Lang::En));
+    for (const std::string& raw : texts) EXPECT_EQ(EngineText::display(raw), QString::fromStdString(raw));
 }

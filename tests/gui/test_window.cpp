@@ -40,6 +40,8 @@
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QTest>
+#include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 #include <QXmlStreamReader>
 
 #include <climits>
@@ -62,12 +64,12 @@ std::vector<std::string> sourceLessonIds()
     return ids;
 }
 
-std::unique_ptr<MainWindow> makeWindow()
+std::unique_ptr<MainWindow> makeWindow(Lang lang = Lang::En)
 {
     MainWindow::Options options;
     options.lessonsDir = QStringLiteral(LOCKSTEP_SOURCE_LESSONS);
     options.persistSettings = false;
-    options.lang = Lang::En;
+    options.lang = lang;
     options.presenter = false;
     options.dark = false;
     options.animations = false;
@@ -642,4 +644,37 @@ TEST(Window, GilRunChartsSwitchesAndTimePerThread)
     w->viewTabs()->setCurrentWidget(m);
     if (qEnvironmentVariableIsSet("LOCKSTEP_TEST_ARTIFACTS"))
         m->grab().save(QDir(qEnvironmentVariable("LOCKSTEP_TEST_ARTIFACTS")).filePath(QStringLiteral("metrics-actors.png")));
+}
+
+TEST(Window, BrowserDrawsEveryLessonAfterStartingInChinese)
+{
+    // Started in Chinese with a lesson open, the browser is rebuilt on the language change while
+    // a lesson is current: every row must be laid out below the one before and really painted.
+    auto w = makeWindow(Lang::Zh);
+    ASSERT_TRUE(w->openLesson(QStringLiteral("iomux")));
+    QCoreApplication::processEvents();
+    auto* tree = w->browser()->findChild<QTreeWidget*>(QStringLiteral("lessonTree"));
+    ASSERT_NE(tree, nullptr);
+    EXPECT_EQ(static_cast<std::size_t>(w->browser()->visibleLessons().size()), w->lessons().size());
+    const QImage image = tree->viewport()->grab().toImage();
+    const QColor background = image.pixelColor(image.width() - 2, image.height() - 2);
+    int lastBottom = -1;
+    int rows = 0;
+    for (QTreeWidgetItemIterator it(tree); *it; ++it, ++rows) {
+        const QString text = (*it)->text(0);
+        const QRect r = tree->visualItemRect(*it);
+        EXPECT_GE(r.height(), tree->fontMetrics().height()) << text.toStdString();
+        EXPECT_GE(r.top(), lastBottom) << text.toStdString();
+        lastBottom = r.bottom();
+        // Ink: pixels much darker than the background somewhere in the row.
+        int ink = 0;
+        for (int y = r.top(); y <= r.bottom() && y < image.height(); ++y)
+            for (int x = r.left(); x <= r.right() && x < image.width(); ++x)
+                if (image.pixelColor(x, y).lightness() < background.lightness() - 100) ++ink;
+        EXPECT_GT(ink, 20) << "row '" << text.toStdString() << "' is not drawn";
+    }
+    std::set<std::string> topics;
+    for (const auto& lesson : w->lessons()) topics.insert(lesson.topic);
+    EXPECT_EQ(static_cast<std::size_t>(rows), w->lessons().size() + topics.size());
+    w->setLanguage(Lang::En);
 }

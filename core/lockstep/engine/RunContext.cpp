@@ -84,6 +84,7 @@ void RunContext::adoptCurrentThread(ActorId actor)
     std::lock_guard lock(m_mutex);
     if (m_states.size() <= actor.value) m_states.resize(actor.value + 1);
     m_states[actor.value].thread = true;
+    m_states[actor.value].adopted = true;
     m_states[actor.value].state = State::Running;
 }
 
@@ -281,10 +282,12 @@ bool RunContext::pollDeadlock()
 bool RunContext::checkStalled()
 {
     // Stalled: every live thread waits without a timeout and nothing has moved for stallCheck.
-    const std::size_t live = m_live.load();
+    std::size_t live = m_live.load();
     const std::uint64_t progress = m_progress.load();
     const auto now = std::chrono::steady_clock::now();
     std::unique_lock lock(m_mutex);
+    for (const ActorState& s : m_states)
+        if (s.adopted && s.state != State::Terminated) ++live;
     if (live == 0 || m_untimedBlocked.load() < live || m_outcome != RunOutcome::Running) {
         m_stallProgress = ~std::uint64_t{0};
         return false;
@@ -296,7 +299,6 @@ bool RunContext::checkStalled()
     }
     if (now - m_stallSince < m_options.stallCheck) return false;
     lock.unlock();
-    std::string who;
     ActorId first;
     {
         std::lock_guard l(m_mutex);

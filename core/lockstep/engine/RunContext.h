@@ -55,7 +55,9 @@ public:
     // The engine thread (actor) running on the calling OS thread, or invalid outside the engine.
     [[nodiscard]] static ActorId currentActor();
     [[nodiscard]] static RunContext* current();
-    // Let the calling (non-engine) thread act as `actor` (e.g. the scenario's main thread).
+    // Let the calling (non-engine) thread act as `actor` (e.g. the scenario's main thread). Until
+    // it records Terminated it counts as a live thread for stall detection (a running main thread
+    // can still wake the others), though not in liveThreads(), which the runner joins.
     void adoptCurrentThread(ActorId actor);
 
     // --- threads --------------------------------------------------------------------------------
@@ -173,7 +175,8 @@ private:
     struct ActorState {
         State state = State::New;
         bool untimed = false;
-        bool thread = false; // a thread (spawned or adopted), not a resource
+        bool thread = false;  // a thread (spawned or adopted), not a resource
+        bool adopted = false; // an existing OS thread acting as this actor (adoptCurrentThread)
     };
     std::vector<ActorState> m_states; // by actor id (threads only)
 };

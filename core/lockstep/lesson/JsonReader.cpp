@@ -67,8 +67,14 @@ std::string JsonReader::describeHere() const
     if (c >= 0x20 && c < 0x7F)
         return std::string("'") + static_cast<char>(c) + "'";
     const std::size_t len = Utf8::sequenceLength(m_text, m_pos);
-    if (len > 1)
-        return "'" + std::string(m_text.substr(m_pos, len)) + "'";
+    if (len > 1) {
+        // Appended, not `"'" + std::string(...) + "'"`: GCC 12 at -O3 reports a -Wrestrict
+        // false positive on that concatenation, which breaks release builds with -Werror.
+        std::string quoted(1, '\'');
+        quoted.append(m_text.substr(m_pos, len));
+        quoted.push_back('\'');
+        return quoted;
+    }
     return "byte " + JsonPath::printable(m_text.substr(m_pos, 1));
 }
 
