@@ -30,6 +30,10 @@ constexpr std::array kPatterns{
             QT_TRANSLATE_NOOP("EngineText", "%1: watching %2 fds (registered once with epoll_ctl)")},
     Pattern{R"((\S+): watching (\d+) fds \(handed in on every call\))",
             QT_TRANSLATE_NOOP("EngineText", "%1: watching %2 fds (handed in on every call)")},
+    Pattern{R"((\d+) watched fds never reported their hang-up: the run closes them)",
+            QT_TRANSLATE_NOOP("EngineText", "%1 watched fds never reported their hang-up: the run closes them")},
+    Pattern{R"(BrokenPipeError: the client of fd (\d+) left before its echo)",
+            QT_TRANSLATE_NOOP("EngineText", "BrokenPipeError: the client of fd %1 left before its echo")},
 };
 } // namespace
 

@@ -30,7 +30,7 @@ void FdGridModel::setMask(ActorId fd, std::uint8_t mask)
 {
     if (fd.value >= m_masks.size()) m_masks.resize(fd.value + 1, 0);
     std::uint8_t& m = m_masks[fd.value];
-    m_readyNow += (mask != 0) - (m != 0);
+    m_readyNow += static_cast<int>(isReady(mask)) - static_cast<int>(isReady(m));
     m = mask;
 }
 
@@ -47,6 +47,12 @@ void FdGridModel::apply(const Trace& trace, const Event& e)
         case State::FdReadable: mask = kReadable; break;
         case State::FdWritable: mask = kWritable; break;
         case State::FdHangup: mask = kHangup; break;
+        case State::Terminated: {
+            const ActorInfo* info = trace.actor(e.actor);
+            if (!info || info->kind != ActorKind::Fd) return;
+            setMask(e.actor, kClosed);
+            return;
+        }
         default: return;
         }
         // A state change repeats what an FdReady said; keep the richer mask it may carry.

@@ -15,6 +15,8 @@ public:
     static constexpr std::uint8_t kReadable = 1;
     static constexpr std::uint8_t kWritable = 4;
     static constexpr std::uint8_t kHangup = 16;
+    static constexpr std::uint8_t kClosed = 64; // unregistered and closed: no longer watched
+    [[nodiscard]] static constexpr bool isReady(std::uint8_t mask) { return (mask & (kReadable | kWritable | kHangup)) != 0; }
 
     struct Call {
         std::int64_t beginTs = -1;

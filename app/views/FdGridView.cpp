@@ -188,7 +188,8 @@ void FdGridView::paintEvent(QPaintEvent*)
     const int tileColumns = all.width() >= u * 54 ? 6 : all.width() >= u * 27 ? 3 : 1;
     const double countersH = tileColumns == 6 ? u * 4.4 : tileColumns == 3 ? u * 9.3 : u * 6 * 1.35 + u * 0.8;
     const QRectF counters(all.left(), all.top(), all.width(), countersH);
-    const QRectF legend(all.left(), all.bottom() - u * 1.5, all.width(), u * 1.5);
+    const double legendH = legendHeight(all.width());
+    const QRectF legend(all.left(), all.bottom() - legendH, all.width(), legendH);
     const QRect gridArea = QRectF(all.left(), counters.bottom() + u * 0.7, all.width(),
                                   legend.top() - counters.bottom() - u * 1.2)
                                .toAlignedRect();
@@ -214,6 +215,7 @@ void FdGridView::paintEvent(QPaintEvent*)
     const QRgb readable = Palette::fdReadable().rgb();
     const QRgb writable = Palette::fdWritable().rgb();
     const QRgb hangup = Palette::fdHangup().rgb();
+    const QRgb closed = closedColor().rgb();
     const QRgb idle = idleC.rgb();
     const QRgb idleSwept = ViewPainter::mix(idleC, sweepTint, 0.45).rgb();
     const QRgb unwatched = unwatchedC.rgb();
@@ -227,12 +229,13 @@ void FdGridView::paintEvent(QPaintEvent*)
         const std::uint8_t mask = m.mask(m_cells[static_cast<std::size_t>(i)]);
         QRgb c = idle;
         if (i >= watched) c = unwatched;
+        else if (mask & FdGridModel::kClosed) c = closed;
         else if (mask & FdGridModel::kHangup) c = hangup;
         else if (mask & FdGridModel::kReadable) c = readable;
         else if (mask & FdGridModel::kWritable) c = writable;
         else if (sweep >= 0 && i < sweep) c = idleSwept;
         if (sweep > 0 && i == sweep - 1) c = head;
-        const bool lit = ep && mask != 0 && i < watched && side >= 5;
+        const bool lit = ep && FdGridModel::isReady(mask) && i < watched && side >= 5;
         for (int y = 0; y < side; ++y) {
             auto* line = reinterpret_cast<QRgb*>(m_image.scanLine(y0 + y)) + x0;
             const bool edge = lit && (y == 0 || y == side - 1);
@@ -247,8 +250,9 @@ void FdGridView::paintEvent(QPaintEvent*)
     const QPointF origin(gridArea.left() + (gridArea.width() - imgW) / 2.0, gridArea.top());
     p.drawImage(origin, m_image);
 
-    // epoll hands back only the ready list: make those cells light up even when they are 2 px.
-    if (ep && g.pitch < u * 2.2) {
+    // epoll hands back only the ready list: make those few cells light up even when they are 2 px.
+    // When most cells are ready (every client hung up) the cells speak for themselves.
+    if (ep && g.pitch < u * 2.2 && m.readyNow() <= std::max<std::int64_t>(64, n / 16)) {
         p.save();
         const double halo = std::max(g.pitch * 1.8, u * 0.55);
         QColor glowFill = Palette::fdReadable();
@@ -257,7 +261,7 @@ void FdGridView::paintEvent(QPaintEvent*)
         p.setBrush(glowFill);
         int drawn = 0;
         for (int i = 0; i < n && i < watched && drawn < 4000; ++i) {
-            if (m.mask(m_cells[static_cast<std::size_t>(i)]) == 0) continue;
+            if (!FdGridModel::isReady(m.mask(m_cells[static_cast<std::size_t>(i)]))) continue;
             const QPointF c(origin.x() + (i % g.columns) * g.pitch + side / 2.0,
                             origin.y() + (i / g.columns) * g.pitch + side / 2.0);
             p.drawEllipse(c, halo, halo);
@@ -274,7 +278,7 @@ void FdGridView::paintEvent(QPaintEvent*)
                               side);
             if (cell.bottom() > origin.y() + imgH) break;
             const std::uint8_t mask = m.mask(m_cells[static_cast<std::size_t>(i)]);
-            p.setPen(mask != 0 ? Palette::style(State::Running).ink : Palette::mutedText());
+            p.setPen(FdGridModel::isReady(mask) ? Palette::style(State::Running).ink : Palette::mutedText());
             const int fd = m_fdNumbers[static_cast<std::size_t>(i)];
             p.drawText(cell, Qt::AlignCenter, fd >= 0 ? QString::number(fd) : QString::number(i));
         }
@@ -391,42 +395,81 @@ void FdGridView::paintCounters(QPainter& p, const QRectF& r, int columns) const
     }
 }
 
+std::vector<FdGridView::LegendItem> FdGridView::legendItems() const
+{
+    const QColor idleC = ViewPainter::mix(Palette::panel(), Palette::foreground(), 0.14);
+    std::vector<LegendItem> items{
+        {idleC, tr("idle")},
+        {Palette::fdReadable(), tr("readable")},
+        {Palette::fdWritable(), tr("writable")},
+        {Palette::fdHangup(), tr("hang-up")},
+        {closedColor(), tr("closed")},
+        {ViewPainter::mix(Palette::background(), Palette::panel(), 0.5), tr("not watched by this call")},
+    };
+    if (!epoll()) items.push_back({ViewPainter::mix(idleC, Palette::accent(), 0.45), tr("swept by the scan")});
+    return items;
+}
+
+QColor FdGridView::closedColor() { return Palette::style(StateCategory::Done).fill.lighter(135); }
+
+std::vector<QPointF> FdGridView::legendFlow(const std::vector<LegendItem>& items, double width, int* rows) const
+{
+    // Swatch, gap, label, spacing; wrapped onto as many rows as the width needs, so that no
+    // entry is ever dropped (a Chinese or presenter-sized legend is wider).
+    const double u = QFontMetricsF(Palette::uiFont(viewScale())).height();
+    const QFontMetricsF fm(Palette::uiFont(viewScale()));
+    const double rowH = u * 1.5;
+    std::vector<QPointF> at;
+    double x = 0;
+    int row = 0;
+    for (const LegendItem& it : items) {
+        const double w = u * 0.9 + u * 0.3 + fm.horizontalAdvance(it.label);
+        if (x > 0 && x + w > width) {
+            x = 0;
+            ++row;
+        }
+        at.emplace_back(x, row * rowH);
+        x += w + u * 1.1;
+    }
+    if (rows) *rows = row + 1;
+    return at;
+}
+
+double FdGridView::legendHeight(double width) const
+{
+    int rows = 1;
+    (void)legendFlow(legendItems(), width, &rows);
+    return rows * QFontMetricsF(Palette::uiFont(viewScale())).height() * 1.5;
+}
+
 void FdGridView::paintLegend(QPainter& p, const QRectF& r) const
 {
     const double u = QFontMetricsF(Palette::uiFont(viewScale())).height();
     const QFont f = Palette::uiFont(viewScale());
     const QFontMetricsF fm(f);
-    const QColor idleC = ViewPainter::mix(Palette::panel(), Palette::foreground(), 0.14);
-    struct Item {
-        QColor color;
-        QString label;
-    };
-    std::vector<Item> items{
-        {idleC, tr("idle")},
-        {Palette::fdReadable(), tr("readable")},
-        {Palette::fdWritable(), tr("writable")},
-        {Palette::fdHangup(), tr("hang-up")},
-        {ViewPainter::mix(Palette::background(), Palette::panel(), 0.5), tr("not watched by this call")},
-    };
-    if (!epoll()) items.push_back({ViewPainter::mix(idleC, Palette::accent(), 0.45), tr("swept by the scan")});
-    double x = r.left();
+    const std::vector<LegendItem> items = legendItems();
+    int rows = 1;
+    const std::vector<QPointF> at = legendFlow(items, r.width(), &rows);
+    const double rowH = u * 1.5;
+    const double sw = u * 0.9;
     p.save();
     p.setFont(f);
-    for (const Item& it : items) {
-        const double sw = u * 0.9;
-        if (x + sw + fm.horizontalAdvance(it.label) > r.right()) break;
+    double lastRowEnd = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const QPointF o = r.topLeft() + at[i];
+        const double tw = fm.horizontalAdvance(items[i].label);
         p.setPen(QPen(Palette::grid(), 1));
-        p.setBrush(it.color);
-        p.drawRoundedRect(QRectF(x, r.center().y() - sw / 2, sw, sw), sw * 0.2, sw * 0.2);
+        p.setBrush(items[i].color);
+        p.drawRoundedRect(QRectF(o.x(), o.y() + (rowH - sw) / 2, sw, sw), sw * 0.2, sw * 0.2);
         p.setPen(Palette::mutedText());
-        const double tw = fm.horizontalAdvance(it.label);
-        p.drawText(QRectF(x + sw + u * 0.3, r.top(), tw + 2, r.height()), Qt::AlignLeft | Qt::AlignVCenter, it.label);
-        x += sw + u * 0.3 + tw + u * 1.1;
+        p.drawText(QRectF(o.x() + sw + u * 0.3, o.y(), tw + 2, rowH), Qt::AlignLeft | Qt::AlignVCenter, items[i].label);
+        if (at[i].y() >= (rows - 1) * rowH - 0.5) lastRowEnd = at[i].x() + sw + u * 0.3 + tw;
     }
     const QString count = tr("%n fd(s)", nullptr, static_cast<int>(m_cells.size()));
     p.setPen(Palette::foreground());
-    if (x + fm.horizontalAdvance(count) < r.right())
-        p.drawText(r, Qt::AlignRight | Qt::AlignVCenter, count);
+    const QRectF lastRow(r.left(), r.top() + (rows - 1) * rowH, r.width(), rowH);
+    if (lastRowEnd + u + fm.horizontalAdvance(count) < r.width())
+        p.drawText(lastRow, Qt::AlignRight | Qt::AlignVCenter, count);
     p.restore();
 }
 

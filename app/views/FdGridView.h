@@ -4,7 +4,10 @@
 #include "views/LessonView.h"
 #include "views/TraceReplay.h"
 
+#include <QColor>
 #include <QImage>
+#include <QPointF>
+#include <QString>
 #include <QVariantAnimation>
 
 #include <limits>
@@ -58,7 +61,17 @@ private:
     [[nodiscard]] int sweepPosition() const;
     [[nodiscard]] std::int64_t callEnd() const;
     void paintCounters(QPainter& p, const QRectF& r, int columns) const;
+    struct LegendItem {
+        QColor color;
+        QString label;
+    };
+    [[nodiscard]] std::vector<LegendItem> legendItems() const;
+    // Top-left of each item relative to the legend's corner; `rows` receives the rows used.
+    [[nodiscard]] std::vector<QPointF> legendFlow(const std::vector<LegendItem>& items, double width, int* rows) const;
+    [[nodiscard]] double legendHeight(double width) const;
     void paintLegend(QPainter& p, const QRectF& r) const;
+    // Cells of fds the server unregistered and closed.
+    [[nodiscard]] static QColor closedColor();
 
     TraceReplay<FdGridModel> m_replay;
     std::int64_t m_cursor = std::numeric_limits<std::int64_t>::max();

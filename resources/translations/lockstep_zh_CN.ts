@@ -35,6 +35,14 @@
         <source>%1: watching %2 fds (handed in on every call)</source>
         <translation>%1：监视 %2 个 fd（每次调用都重新传入）</translation>
     </message>
+    <message>
+        <source>%1 watched fds never reported their hang-up: the run closes them</source>
+        <translation>%1 个被监视的 fd 始终没有报告挂断：由本次运行关闭它们</translation>
+    </message>
+    <message>
+        <source>BrokenPipeError: the client of fd %1 left before its echo</source>
+        <translation>BrokenPipeError：fd %1 的客户端在收到回显之前就走了</translation>
+    </message>
 </context>
 <context>
     <name>MarkerStyle</name>
@@ -720,10 +728,6 @@
         <translation>挂断</translation>
     </message>
     <message>
-        <source>not watched by this call</source>
-        <translation>本次调用未监视</translation>
-    </message>
-    <message>
         <source>swept by the scan</source>
         <translation>被扫描经过</translation>
     </message>
@@ -732,6 +736,10 @@
         <translation>
             <numerusform>%n 个 fd</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>not watched (or closed)</source>
+        <translation>未被监视（或已关闭）</translation>
     </message>
 </context>
 <context>

@@ -298,18 +298,31 @@ TEST(RealLessonViews, FdGridHasOneCellPerWatchedFd)
     view.setCursor(kEnd);
     EXPECT_EQ(view.cellCount(), 2000);
     EXPECT_EQ(view.muxKind(), QStringLiteral("epoll-lt"));
-    EXPECT_LT(view.model().lastCall().scanned, 2000) << "epoll examines the ready list only";
-    // Mid-run some fd is readable.
+    // Mid-run some fd is readable, and epoll examined only the ready ones.
     bool sawReady = false;
     for (const Event& ev : e.trace->events()) {
         if (ev.kind == EventKind::MuxWaitEnd && ev.value > 0) {
             view.setCursor(ev.ts);
             sawReady = view.model().readyNow() > 0;
+            view.setCursor(ev.ts + 1); // past the scan that follows
             break;
         }
     }
     EXPECT_TRUE(sawReady);
+    EXPECT_LT(view.model().lastCall().scanned, 2000) << "epoll examines the ready list only";
     look(view, "iomux_epoll");
+
+    // hang_up(): right after the clients closed their ends every cell shows a hang-up; at the end
+    // the server has closed them all and nothing is ready any more.
+    std::int64_t lastHangUp = -1;
+    for (const Event& ev : e.trace->events())
+        if (ev.kind == EventKind::FdReady && (ev.value & FdGridModel::kHangup) != 0) lastHangUp = ev.ts;
+    ASSERT_GE(lastHangUp, 0);
+    view.setCursor(lastHangUp);
+    EXPECT_EQ(view.model().readyNow(), 2000);
+    look(view, "iomux_hangup");
+    view.setCursor(kEnd);
+    EXPECT_EQ(view.model().readyNow(), 0);
 }
 
 TEST(RealLessonViews, GeneratorStateMatchesTheTranscriptAfterEachOp)

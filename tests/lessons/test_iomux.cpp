@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -122,7 +123,8 @@ TEST_P(IomuxVariant, RunsToEndAsARealEchoServer)
         if (e.kind == EventKind::FdReady) {
             ASSERT_TRUE(t.actor(e.actor));
             EXPECT_EQ(t.actor(e.actor)->kind, ActorKind::Fd);
-            EXPECT_TRUE(e.value == 0 || e.value == 1) << e.value;
+            // idle, readable, or readable with nothing to read after the client hung up (POLLIN | POLLHUP)
+            EXPECT_TRUE(e.value == 0 || e.value == 1 || e.value == 17) << e.value;
         }
     }
     // Causal order: a client reads an echo only after the server wrote one on that connection.
@@ -135,9 +137,40 @@ TEST_P(IomuxVariant, RunsToEndAsARealEchoServer)
         }
     }
     // Recording follows what changes, not what is watched: at most one readable and one idle
-    // change per write (8 rounds x 4 writers), not one event per fd per wait.
-    EXPECT_LE(countEvents(t, EventKind::FdReady), 2u * 8u * 4u);
-    EXPECT_GE(countEvents(t, EventKind::FdReady), 8u * 4u);
+    // change per write (8 rounds x 4 writers) and one hang-up per connection, not one event per
+    // fd per wait.
+    EXPECT_LE(countEvents(t, EventKind::FdReady), 2u * 8u * 4u + 64u);
+    EXPECT_GE(countEvents(t, EventKind::FdReady), 8u * 4u + 64u);
+
+    // hang_up(): every client closed its end; the server saw each connection hang up, then
+    // unregistered and closed it, and its loop ended with nothing registered.
+    EXPECT_EQ(r.summary.at("closed_on_hangup"), 64);
+    EXPECT_EQ(r.summary.at("left_open"), 0);
+    std::map<ActorId, int> hangUps;
+    std::int64_t lastHangUp = -1;
+    for (const Event& e : t.events())
+        if (e.kind == EventKind::FdReady && (e.value & 16) != 0) {
+            ++hangUps[e.actor];
+            lastHangUp = std::max(lastHangUp, e.ts);
+            EXPECT_EQ(e.target, *clients); // the clients closed their ends
+        }
+    EXPECT_EQ(hangUps.size(), 64u);
+    for (const auto& a : t.actors()) {
+        if (a.kind != ActorKind::Fd) continue;
+        EXPECT_EQ(hangUps[a.id], 1) << a.name;
+        const auto& spans = t.spans(a.id);
+        ASSERT_GE(spans.size(), 2u);
+        // Closed by the server, after the hang-up.
+        EXPECT_EQ(spans.back().state, State::Terminated) << a.name;
+        EXPECT_EQ(spans[spans.size() - 2].state, State::FdHangup) << a.name;
+    }
+    // Each select/poll wait of the hang-up hands in only what is still registered.
+    std::int64_t previousHanded = std::numeric_limits<std::int64_t>::max();
+    for (const Event& e : t.events())
+        if (e.kind == EventKind::MuxWaitBegin && e.ts > lastHangUp) {
+            EXPECT_LE(e.value, previousHanded);
+            previousHanded = e.value;
+        }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllVariants, IomuxVariant,
@@ -166,6 +199,10 @@ TEST(Iomux, SnippetLinesMatchTheEvents)
     EXPECT_NE(at(IomuxSnippet::kClientRecv).find("c.recv("), std::string::npos);
     EXPECT_NE(at(IomuxSnippet::kSelect).find("sel.select("), std::string::npos);
     EXPECT_NE(at(IomuxSnippet::kScan).find("for key, mask in events"), std::string::npos);
+    EXPECT_NE(at(IomuxSnippet::kBrokenPipe).find("except BrokenPipeError"), std::string::npos);
+    EXPECT_NE(at(IomuxSnippet::kUnregister).find("sel.unregister(conn)"), std::string::npos);
+    EXPECT_NE(at(IomuxSnippet::kClose).find("conn.close()"), std::string::npos);
+    EXPECT_NE(at(IomuxSnippet::kClientClose).find("client_end.close()"), std::string::npos);
 }
 
 TEST(Iomux, SelectRefusesAnFdPastFdSetsizeLikePython)
@@ -244,13 +281,22 @@ TEST(Iomux, EdgeTriggeredPartialReadStallsWhileLevelTriggeredDrains)
     EXPECT_EQ(e.at("waits"), 6);      // per round: one wait that reports 4 fds, one that finds nothing
     EXPECT_EQ(e.at("idle_waits"), 3);
     EXPECT_EQ(e.at("stalled"), 12);
-    // The stalled fds are still readable in the trace: the data is there, epoll just never says so.
+    // The stalled fds are still readable in the trace until the clients hang up: the data is
+    // there, epoll just never says so.
     const Trace& t = *et.trace;
     EXPECT_EQ(countEvents(t, EventKind::Stalled), 12u);
-    std::size_t readableAtEnd = 0;
+    std::int64_t hangUpTs = std::numeric_limits<std::int64_t>::max();
+    for (const Event& e : t.events())
+        if (e.kind == EventKind::FdReady && (e.value & 16) != 0) hangUpTs = std::min(hangUpTs, e.ts);
+    ASSERT_LT(hangUpTs, std::numeric_limits<std::int64_t>::max());
+    std::size_t readableAtHangUp = 0;
     for (const auto& a : t.actors())
-        if (a.kind == ActorKind::Fd && t.spans(a.id).back().state == State::FdReadable) ++readableAtEnd;
-    EXPECT_EQ(readableAtEnd, 12u);
+        if (a.kind == ActorKind::Fd && t.stateAt(a.id, hangUpTs - 1) == State::FdReadable) ++readableAtHangUp;
+    EXPECT_EQ(readableAtHangUp, 12u);
+    // The hang-up is news even to edge-triggered epoll: the server reads the stalled fds again,
+    // its echo finds nobody (BrokenPipeError), and it closes them like the others.
+    EXPECT_EQ(et.summary.at("closed_on_hangup"), 32);
+    EXPECT_EQ(et.summary.at("left_open"), 0);
     // And the stall was detected by the clients, not by the run's deadlock/stall detector.
     EXPECT_EQ(et.summary.at("outcome"), "completed");
 

@@ -5,8 +5,11 @@ Usage: iomux_partial_read.py MESSAGE_BYTES READ_CHUNK ACTIVE IDLE_TIMEOUT_S
 `ACTIVE` clients each write MESSAGE_BYTES; the server waits with select.epoll, edge-triggered
 (EPOLLET) and level-triggered, reads READ_CHUNK bytes per reported fd and echoes them, until all
 bytes are echoed or a wait reports nothing within IDLE_TIMEOUT_S (the same loop as the engine's
-server). Prints JSON {"et": {...}, "lt": {...}} with the waits, the idle waits, the fds reported
-per wait, the echo bytes each client got and how many clients stalled.
+server). Then every client closes its end and the server runs the snippet's loop until nothing is
+registered (or a wait reports nothing): recv, echo (BrokenPipeError if the client left with bytes
+unread), unregister and close on b'' or a broken pipe. Prints JSON {"et": {...}, "lt": {...}} with
+the waits, the idle waits, the fds reported per wait, the echo bytes each client got, how many
+clients stalled, and what the hang-up did: fds closed, broken pipes, fds left open.
 """
 import json
 import select
@@ -49,13 +52,35 @@ def one_round(edge, message_bytes, chunk, active, idle):
         except BlockingIOError:
             echo_bytes.append(0)
         try:
-            unread.append(len(server_end.recv(65536)))
+            unread.append(len(server_end.recv(65536, socket.MSG_PEEK)))
         except BlockingIOError:
             unread.append(0)
-    ep.close()
-    for server_end, client_end in pairs:
-        server_end.close()
+
+    # hang_up(): every client leaves; the server closes what reports it.
+    for _, client_end in pairs:
         client_end.close()
+    closed = broken_pipes = 0
+    while by_fd:
+        events = ep.poll(idle)
+        if not events:
+            break
+        for fd, _ in events:
+            conn = by_fd[fd]
+            data = conn.recv(chunk)
+            if data:
+                try:
+                    conn.send(data)
+                    continue
+                except BrokenPipeError:
+                    broken_pipes += 1
+            ep.unregister(fd)
+            conn.close()
+            del by_fd[fd]
+            closed += 1
+    left_open = len(by_fd)
+    for conn in by_fd.values():
+        conn.close()
+    ep.close()
     return {
         "waits": waits,
         "idle_waits": idle_waits,
@@ -63,6 +88,9 @@ def one_round(edge, message_bytes, chunk, active, idle):
         "echo_bytes": echo_bytes,
         "left_unread": unread,
         "stalled": sum(1 for n in echo_bytes if n < message_bytes),
+        "closed_on_hangup": closed,
+        "broken_pipes": broken_pipes,
+        "left_open": left_open,
     }
 
 

@@ -330,7 +330,7 @@ int RunContext::trackFd(int fd)
 {
     if (fd < 0) return fd;
     std::lock_guard lock(m_mutex);
-    m_fds.push_back(fd);
+    m_fds.insert(fd);
     return fd;
 }
 
@@ -339,10 +339,7 @@ void RunContext::closeFd(int fd)
     if (fd < 0) return;
     {
         std::lock_guard lock(m_mutex);
-        // Search from the back: fds are usually closed in reverse order of opening.
-        auto it = std::find(m_fds.rbegin(), m_fds.rend(), fd);
-        if (it == m_fds.rend()) return; // not ours (or already closed): never close a stranger's fd
-        m_fds.erase(std::next(it).base());
+        if (m_fds.erase(fd) == 0) return; // not ours (or already closed): never close a stranger's fd
     }
     ::close(fd);
 }
@@ -375,7 +372,7 @@ int RunContext::reapChild(pid_t pid, bool block)
 
 void RunContext::releaseOsResources()
 {
-    std::vector<int> fds;
+    std::unordered_set<int> fds;
     std::vector<pid_t> children;
     {
         std::lock_guard lock(m_mutex);

@@ -30,6 +30,24 @@ void EchoClients::run(const std::function<ActorId()>& server)
 {
     m_self = RunContext::currentActor();
     for (std::size_t p = 0; p < m_points.size(); ++p) runPoint(m_points[p], static_cast<int>(p), server);
+    if (!m_points.empty()) hangUp(static_cast<int>(m_points.size()) - 1);
+}
+
+void EchoClients::hangUp(int lastPoint)
+{
+    // Every client leaves, the stalled ones too. Closing the client end makes its server end
+    // readable with nothing to read; the kernel says so at once, so the board records it here.
+    // Last connection first: the run's fd table gives back the highest numbers first.
+    for (int i = m_connections.size() - 1; i >= 0; --i) {
+        m_ctx.gate().pass(m_self);
+        m_ctx.closeFd(m_connections.clientFd(i));
+        m_board.markHangup(i, m_self, IomuxSnippet::kClientClose);
+    }
+    RoundTicket ticket;
+    ticket.point = lastPoint;
+    ticket.round = -1;
+    ticket.hangUp = true;
+    m_channel.post(ticket);
 }
 
 void EchoClients::fillMessage(int round, int index)

@@ -39,6 +39,8 @@ private:
     // round-done signal was seen.
     int readEcho(int index, bool& serverDone);
     void awaitServerDone(ActorId server);
+    // hang_up(): every client closes its end; the server is told with a hang-up ticket.
+    void hangUp(int lastPoint);
 
     RunContext& m_ctx;
     const IomuxConfig& m_config;

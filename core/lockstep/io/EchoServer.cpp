@@ -8,6 +8,7 @@
 #include "lockstep/io/RoundChannel.h"
 
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -53,33 +54,115 @@ void EchoServer::runPoint(EchoPoint& point, int pointIndex, ActorId clients)
             throw std::logic_error("iomux: server and clients out of step");
         std::int64_t echoed = 0;
         while (echoed < ticket.bytes) {
-            m_ctx.gate().pass(m_self);
-            rec.record(EventKind::MuxWaitBegin, m_self, muxActor, mux->handedPerWait(), {}, IomuxSnippet::kSelect);
-            m_ctx.setState(m_self, State::BlockedIo, muxActor, true, IomuxSnippet::kSelect);
-            const MuxWaitResult res = mux->wait(m_config.idleTimeoutMs, m_ready);
-            m_ctx.setState(m_self, State::Running);
-            if (res.woken) m_ctx.throwIfCancelled();
-            rec.record(EventKind::MuxWaitEnd, m_self, muxActor, res.ready, {}, IomuxSnippet::kSelect);
-            rec.record(EventKind::MuxScan, m_self, muxActor, res.scanned, {}, IomuxSnippet::kScan);
+            const MuxWaitResult res = waitOnce(*mux, muxActor);
             if (ticket.measured) point.stats.add(res);
             if (res.ready == 0) break; // nothing more reported: whatever is still unread stays there
             for (const int fd : m_ready) echoed += serve(fd);
         }
         m_channel.finish();
     }
+    if (pointIndex + 1 == static_cast<int>(m_points.size())) m_closed = closeHungUp(*mux, muxActor, clients);
+}
+
+MuxWaitResult EchoServer::waitOnce(Multiplexer& mux, ActorId muxActor)
+{
+    auto& rec = m_ctx.recorder();
+    m_ctx.gate().pass(m_self);
+    rec.record(EventKind::MuxWaitBegin, m_self, muxActor, mux.handedPerWait(), {}, IomuxSnippet::kSelect);
+    m_ctx.setState(m_self, State::BlockedIo, muxActor, true, IomuxSnippet::kSelect);
+    const MuxWaitResult res = mux.wait(m_config.idleTimeoutMs, m_ready);
+    m_ctx.setState(m_self, State::Running);
+    if (res.woken) m_ctx.throwIfCancelled();
+    rec.record(EventKind::MuxWaitEnd, m_self, muxActor, res.ready, {}, IomuxSnippet::kSelect);
+    rec.record(EventKind::MuxScan, m_self, muxActor, res.scanned, {}, IomuxSnippet::kScan);
+    return res;
+}
+
+int EchoServer::closeHungUp(Multiplexer& mux, ActorId muxActor, ActorId clients)
+{
+    const RoundTicket ticket = m_channel.awaitPosted(clients);
+    if (!ticket.hangUp) throw std::logic_error("iomux: the clients did not hang up after the last round");
+    int closed = 0;
+    // `while sel.get_map():` the loop runs until no fd is registered. Its guard: a wait that
+    // reports nothing within the idle timeout (a hang-up the mechanism never reported).
+    while (mux.size() > 0) {
+        const MuxWaitResult res = waitOnce(mux, muxActor);
+        if (res.ready == 0) break;
+        for (const int fd : m_ready)
+            if (serveHungUp(mux, fd)) ++closed;
+    }
+    m_leftOpen = static_cast<int>(mux.size());
+    if (m_leftOpen > 0)
+        m_ctx.recorder().recordText(EventKind::Mark, m_self,
+                                    std::to_string(m_leftOpen) +
+                                        " watched fds never reported their hang-up: the run closes them",
+                                    muxActor, m_leftOpen, IomuxSnippet::kSelect);
+    return closed;
+}
+
+int EchoServer::boardIndex(int fd) const
+{
+    const int index = m_board.indexOfServerFd(fd);
+    if (index < 0) throw std::logic_error("iomux: multiplexer reported an fd it does not watch: " + std::to_string(fd));
+    return index;
+}
+
+std::size_t EchoServer::readChunk() const
+{
+    // recv(CHUNK): 4096, or read_chunk bytes for the partial-read variants.
+    return m_config.partialRead ? static_cast<std::size_t>(m_config.readChunk) : m_buffer.size();
+}
+
+bool EchoServer::serveHungUp(Multiplexer& mux, int fd)
+{
+    const int index = boardIndex(fd);
+    const ActorId fdActor = m_board.actor(index);
+    auto& rec = m_ctx.recorder();
+    m_ctx.gate().pass(m_self);
+    const std::size_t chunk = readChunk();
+    ssize_t n = 0;
+    do {
+        n = ::read(fd, m_buffer.data(), chunk);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return false; // reported, yet nothing there: wait again
+        if (errno != ECONNRESET) throw std::system_error(errno, std::generic_category(), "read");
+        n = 0; // a reset reads as a hang-up
+    }
+    rec.record(EventKind::IoRead, m_self, fdActor, n, {}, IomuxSnippet::kRecv);
+    if (n > 0) {
+        // Bytes the client left unread behind it (a partial read): the echo goes to nobody.
+        // MSG_NOSIGNAL: EPIPE instead of SIGPIPE, as CPython (which ignores SIGPIPE) sees it.
+        ssize_t w = 0;
+        do {
+            w = ::send(fd, m_buffer.data(), static_cast<std::size_t>(n), MSG_NOSIGNAL);
+        } while (w < 0 && errno == EINTR);
+        if (w >= 0) {
+            rec.record(EventKind::IoWrite, m_self, fdActor, w, {}, IomuxSnippet::kSend);
+            return false;
+        }
+        if (errno != EPIPE && errno != ECONNRESET) throw std::system_error(errno, std::generic_category(), "send(echo)");
+        rec.recordText(EventKind::Mark, m_self,
+                       "BrokenPipeError: the client of fd " + std::to_string(fd) + " left before its echo", fdActor, n,
+                       IomuxSnippet::kBrokenPipe);
+    }
+    rec.record(EventKind::LineReached, m_self, {}, 0, {}, IomuxSnippet::kUnregister);
+    mux.remove(fd);
+    m_board.markClosed(index, m_self, IomuxSnippet::kClose);
+    m_ctx.closeFd(fd);
+    return true;
 }
 
 std::int64_t EchoServer::serve(int fd)
 {
-    const int index = m_board.indexOfServerFd(fd);
-    if (index < 0) throw std::logic_error("iomux: multiplexer reported an fd it does not watch: " + std::to_string(fd));
+    const int index = boardIndex(fd);
     const ActorId fdActor = m_board.actor(index);
     auto& rec = m_ctx.recorder();
     m_ctx.gate().pass(m_self);
 
     // partial_read: one small read, then back to the loop. Edge-triggered: read until EAGAIN, as
     // epoll(7) requires. Level-triggered: one read, like recv(4096); anything left is reported again.
-    const std::size_t chunk = m_config.partialRead ? static_cast<std::size_t>(m_config.readChunk) : m_buffer.size();
+    const std::size_t chunk = readChunk();
     const bool drain = !m_config.partialRead && m_config.mux == MuxKind::EpollET;
     std::int64_t total = 0;
     for (;;) {

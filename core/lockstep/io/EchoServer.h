@@ -2,6 +2,7 @@
 
 #include "lockstep/io/EchoPoint.h"
 #include "lockstep/io/IomuxConfig.h"
+#include "lockstep/io/Multiplexer.h"
 #include "lockstep/trace/Ids.h"
 
 #include <atomic>
@@ -12,7 +13,6 @@ namespace lockstep {
 
 class ConnectionSet;
 class FdBoard;
-class Multiplexer;
 class RoundChannel;
 class RunContext;
 
@@ -29,11 +29,25 @@ public:
     void run(ActorId clients);
     // The server thread's actor once run() started (for the client driver's state targets).
     [[nodiscard]] ActorId actor() const { return ActorId(m_actor.load(std::memory_order_acquire)); }
+    // Connections the server closed after their clients hung up, and watched ones it never heard
+    // hang up (closed by the run instead). Read after the server thread has been joined.
+    [[nodiscard]] int closedOnHangUp() const { return m_closed; }
+    [[nodiscard]] int leftOpen() const { return m_leftOpen; }
 
 private:
     void runPoint(EchoPoint& point, int pointIndex, ActorId clients);
+    // One `events = sel.select(timeout=IDLE)`, recorded; the ready fds land in m_ready.
+    MuxWaitResult waitOnce(Multiplexer& mux, ActorId muxActor);
     // Reads from one ready fd as configured and echoes it; returns the bytes echoed.
     std::int64_t serve(int fd);
+    // After the hang-up ticket: waits until every watched fd has reported its hang-up and been
+    // unregistered and closed (or a wait finds nothing more). Returns the fds closed.
+    int closeHungUp(Multiplexer& mux, ActorId muxActor, ActorId clients);
+    [[nodiscard]] int boardIndex(int fd) const; // throws if the fd is none of the server ends
+    [[nodiscard]] std::size_t readChunk() const;
+    // One ready fd after the clients left: b'' (or a broken pipe) -> unregister and close.
+    // Returns true if the fd was closed.
+    bool serveHungUp(Multiplexer& mux, int fd);
 
     RunContext& m_ctx;
     const IomuxConfig& m_config;
@@ -45,6 +59,8 @@ private:
     ActorId m_self;
     std::vector<char> m_buffer;
     std::vector<int> m_ready;
+    int m_closed = 0;
+    int m_leftOpen = 0;
 };
 
 } // namespace lockstep

@@ -50,6 +50,11 @@ void EpollMultiplexer::add(int fd)
     m_events.resize(std::clamp<std::size_t>(m_count + 1, 16, kMaxEvents));
 }
 
+void EpollMultiplexer::remove(int fd)
+{
+    if (::epoll_ctl(m_epfd, EPOLL_CTL_DEL, fd, nullptr) == 0 && m_count > 0) --m_count;
+}
+
 MuxWaitResult EpollMultiplexer::wait(int timeoutMs, std::vector<int>& ready)
 {
     MuxWaitResult result;

@@ -27,6 +27,7 @@ public:
         return m_trigger == Trigger::Edge ? MuxKind::EpollET : MuxKind::EpollLT;
     }
     void add(int fd) override;
+    void remove(int fd) override;
     [[nodiscard]] std::size_t size() const override { return m_count; }
     [[nodiscard]] int handedPerWait() const override { return 0; }
     MuxWaitResult wait(int timeoutMs, std::vector<int>& ready) override;

@@ -39,6 +39,21 @@ void FdBoard::markReadable(int index, ActorId by, std::int32_t line) { change(in
 
 void FdBoard::markIdle(int index, ActorId by, std::int32_t line) { change(index, false, by, line); }
 
+void FdBoard::markHangup(int index, ActorId by, std::int32_t line)
+{
+    m_readable[static_cast<std::size_t>(index)].store(true, std::memory_order_release);
+    const ActorId fd = actor(index);
+    auto& rec = m_ctx.recorder();
+    rec.record(EventKind::FdReady, fd, by, kReadable | kHangup, {}, line);
+    rec.recordState(fd, State::FdHangup, by, line);
+}
+
+void FdBoard::markClosed(int index, ActorId by, std::int32_t line)
+{
+    m_readable[static_cast<std::size_t>(index)].store(false, std::memory_order_release);
+    m_ctx.recorder().recordState(actor(index), State::Terminated, by, line);
+}
+
 void FdBoard::change(int index, bool readable, ActorId by, std::int32_t line)
 {
     if (m_readable[static_cast<std::size_t>(index)].exchange(readable, std::memory_order_acq_rel) == readable) return;

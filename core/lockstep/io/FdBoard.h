@@ -35,6 +35,10 @@ public:
     // Record that the fd turned readable / idle (no-op if it already was); `by` did it.
     void markReadable(int index, ActorId by, std::int32_t line);
     void markIdle(int index, ActorId by, std::int32_t line);
+    // The peer closed its end: the fd reads as readable with nothing to read (POLLIN | POLLHUP).
+    void markHangup(int index, ActorId by, std::int32_t line);
+    // The server unregistered and closed it: the fd's actor ends (state Terminated).
+    void markClosed(int index, ActorId by, std::int32_t line);
 
 private:
     void change(int index, bool readable, ActorId by, std::int32_t line);

@@ -33,6 +33,8 @@ public:
     [[nodiscard]] virtual MuxKind kind() const = 0;
     // Watches `fd` for readability. Throws InputError when this mechanism cannot watch it (select).
     virtual void add(int fd) = 0;
+    // Stops watching `fd` (sel.unregister); an fd it does not watch is ignored. Call before closing it.
+    virtual void remove(int fd) = 0;
     [[nodiscard]] virtual std::size_t size() const = 0;
     // Fds each wait call hands to the kernel (select and poll: all of them; epoll: none).
     [[nodiscard]] virtual int handedPerWait() const = 0;

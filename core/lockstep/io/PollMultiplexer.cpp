@@ -13,7 +13,27 @@ PollMultiplexer::PollMultiplexer(int wakeFd)
     }
 }
 
-void PollMultiplexer::add(int fd) { m_fds.push_back(pollfd{fd, POLLIN, 0}); }
+void PollMultiplexer::add(int fd)
+{
+    if (fd < 0) return;
+    if (static_cast<std::size_t>(fd) >= m_slot.size()) m_slot.resize(static_cast<std::size_t>(fd) + 1, -1);
+    m_slot[static_cast<std::size_t>(fd)] = static_cast<std::int32_t>(m_fds.size());
+    m_fds.push_back(pollfd{fd, POLLIN, 0});
+}
+
+void PollMultiplexer::remove(int fd)
+{
+    if (fd < 0 || static_cast<std::size_t>(fd) >= m_slot.size() || m_slot[static_cast<std::size_t>(fd)] < 0) return;
+    // The last entry takes the removed one's place, as CPython's poll object rebuilds its array
+    // from a dict: the order of the array means nothing to poll.
+    const auto at = static_cast<std::size_t>(m_slot[static_cast<std::size_t>(fd)]);
+    m_slot[static_cast<std::size_t>(fd)] = -1;
+    if (at + 1 != m_fds.size()) {
+        m_fds[at] = m_fds.back();
+        m_slot[static_cast<std::size_t>(m_fds[at].fd)] = static_cast<std::int32_t>(at);
+    }
+    m_fds.pop_back();
+}
 
 MuxWaitResult PollMultiplexer::wait(int timeoutMs, std::vector<int>& ready)
 {

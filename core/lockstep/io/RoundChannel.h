@@ -18,6 +18,7 @@ struct RoundTicket {
     int round = 0;              // round within the point (warm-up rounds first)
     std::int64_t bytes = 0;     // bytes the clients wrote this round (0: no client left to write)
     bool measured = false;      // false during warm-up
+    bool hangUp = false;        // not a round: every client has closed its end (after the last point)
 };
 
 // Orders the two engine threads the way libevent's benchmark does: the clients write the whole

@@ -32,6 +32,12 @@ void SelectMultiplexer::add(int fd)
     m_fds.insert(std::upper_bound(m_fds.begin(), m_fds.end(), fd), fd);
 }
 
+void SelectMultiplexer::remove(int fd)
+{
+    const auto it = std::lower_bound(m_fds.begin(), m_fds.end(), fd);
+    if (it != m_fds.end() && *it == fd) m_fds.erase(it);
+}
+
 MuxWaitResult SelectMultiplexer::wait(int timeoutMs, std::vector<int>& ready)
 {
     MuxWaitResult result;

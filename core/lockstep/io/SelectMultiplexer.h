@@ -29,6 +29,7 @@ public:
 
     [[nodiscard]] MuxKind kind() const override { return MuxKind::Select; }
     void add(int fd) override;
+    void remove(int fd) override;
     [[nodiscard]] std::size_t size() const override { return m_fds.size(); }
     [[nodiscard]] int handedPerWait() const override { return static_cast<int>(m_fds.size()); }
     MuxWaitResult wait(int timeoutMs, std::vector<int>& ready) override;

@@ -128,6 +128,9 @@ public:
         summary["stalled_fds"] = clients.stalledFds().size();
         summary["stalled"] = clients.stalledFds();
         summary["echo_mismatches"] = mismatched;
+        // hang_up(): the server closed every connection it heard hang up.
+        summary["closed_on_hangup"] = server.closedOnHangUp();
+        summary["left_open"] = server.leftOpen();
         nlohmann::json notes = nlohmann::json::array();
         if (!c.skipped.empty()) {
             std::string list;
