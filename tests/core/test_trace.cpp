@@ -113,6 +113,39 @@ TEST(TraceRecorder, TextsAndActorsTravelWithTheEvents)
     EXPECT_EQ(trace->text(trace->events()[1]), "小爱: 在");
 }
 
+TEST(TraceRecorder, StoppedRecorderKeepsOnlyWhatHappenedBeforeTheStop)
+{
+    TraceRecorder rec;
+    const ActorId a = rec.registerActor(ActorKind::Thread, "T");
+    rec.recordState(a, State::Blocked);
+    const std::int64_t stop = rec.now();
+    rec.stopAt(stop);
+    EXPECT_TRUE(rec.stopped());
+    // The teardown after the stop: not the program's, not recorded.
+    rec.recordState(a, State::Running);
+    rec.record(EventKind::Released, a);
+    rec.recordText(EventKind::Mark, a, "unwinding");
+    // An event that happened before the stop but arrives late (a child process's report) is kept.
+    Event late;
+    late.ts = stop - 1;
+    late.actor = a;
+    late.kind = EventKind::Mark;
+    rec.recordEvent(late);
+    Event after = late;
+    after.ts = stop + 1;
+    rec.recordEvent(after);
+    TraceBuilder b;
+    rec.drainInto(b, true);
+    const auto trace = b.snapshot();
+    std::size_t kept = 0;
+    for (const Event& e : trace->events()) {
+        EXPECT_LE(e.ts, stop);
+        if (e.actor == a) ++kept;
+    }
+    EXPECT_EQ(kept, 3u); // created, Blocked and the late mark
+    EXPECT_EQ(trace->stateAt(a, stop), State::Blocked);
+}
+
 TEST(ChromeTraceWriter, WritesValidTraceEventFormat)
 {
     TraceBuilder b;

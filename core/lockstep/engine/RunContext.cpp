@@ -172,6 +172,7 @@ void RunContext::cancel(RunOutcome why)
 {
     setOutcome(why);
     if (m_cancelled.exchange(true, std::memory_order_acq_rel)) return;
+    m_recorder.stopAt(m_recorder.now());
     if (m_cancelFd >= 0) {
         const std::uint64_t one = 1;
         [[maybe_unused]] auto n = ::write(m_cancelFd, &one, sizeof one);

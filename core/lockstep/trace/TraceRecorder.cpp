@@ -128,7 +128,7 @@ void TraceRecorder::record(EventKind kind, ActorId actor, ActorId target, std::i
     e.text = text;
     e.line = line;
     e.kind = kind;
-    localBuffer().push(e);
+    if (keeps(e.ts)) localBuffer().push(e);
 }
 
 void TraceRecorder::recordState(ActorId actor, State state, ActorId target, std::int32_t line)
@@ -140,7 +140,7 @@ void TraceRecorder::recordState(ActorId actor, State state, ActorId target, std:
     e.line = line;
     e.kind = EventKind::StateChange;
     e.state = state;
-    localBuffer().push(e);
+    if (keeps(e.ts)) localBuffer().push(e);
 }
 
 void TraceRecorder::recordText(EventKind kind, ActorId actor, std::string_view text, ActorId target,
@@ -151,7 +151,7 @@ void TraceRecorder::recordText(EventKind kind, ActorId actor, std::string_view t
 
 void TraceRecorder::recordEvent(const Event& e)
 {
-    localBuffer().push(e);
+    if (keeps(e.ts)) localBuffer().push(e);
 }
 
 std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64_t holdbackNs)

@@ -48,6 +48,12 @@ public:
     // Record a fully formed event (ts already set: e.g. reported by a child process).
     void recordEvent(const Event& e);
 
+    // Drops every event stamped after `ts` from now on. A cancelled run calls this as it stops:
+    // its trace ends where the program was stopped (a deadlocked thread stays blocked on the lock
+    // it waits for), not with the engine's teardown (threads unwinding, children being killed).
+    void stopAt(std::int64_t ts) { m_stopAt.store(ts, std::memory_order_release); }
+    [[nodiscard]] bool stopped() const { return m_stopAt.load(std::memory_order_acquire) != kNever; }
+
     // Consumer side (one thread at a time). Moves newly recorded events into `builder` in time
     // order. Unless `all`, events younger than `holdbackNs` stay behind so that a slow producer
     // cannot deliver an event older than one already handed on. Returns the number moved.
@@ -61,7 +67,11 @@ private:
     ThreadBuffer& localBuffer();
     ThreadBuffer& newLocalBuffer();
 
+    static constexpr std::int64_t kNever = INT64_MAX;
+    [[nodiscard]] bool keeps(std::int64_t ts) const { return ts <= m_stopAt.load(std::memory_order_relaxed); }
+
     std::chrono::steady_clock::time_point m_start;
+    std::atomic<std::int64_t> m_stopAt{kNever};
     std::uint64_t m_serial;
     mutable std::mutex m_mutex; // guards m_buffers, m_actors, m_texts
     std::vector<std::unique_ptr<ThreadBuffer>> m_buffers;
