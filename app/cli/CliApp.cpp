@@ -4,6 +4,7 @@
 #include "lockstep/lesson/LessonLoader.h"
 #include "lockstep/runner/LessonRunner.h"
 #include "lockstep/trace/ChromeTraceWriter.h"
+#include "render/Palette.h"
 #include "render/TimelineExporter.h"
 
 #include <QCommandLineParser>
@@ -51,6 +52,7 @@ const char* kUsage =
     "  --svg FILE                    export the timeline as SVG (headless)\n"
     "  --scale N                     PNG scale for projectors: 1, 2 or 4 (default 1)\n"
     "  --width PX                    export width in pixels (default 1920)\n"
+    "  --theme light|dark            colours of the PNG/SVG export (default light)\n"
     "  --lessons DIR                 read lessons from DIR (default: $LOCKSTEP_LESSONS or the installed ones)\n";
 
 bool writeText(const std::string& path, const std::string& text, std::string* error)
@@ -145,6 +147,9 @@ int runLesson(const QCommandLineParser& parser, const std::string& idOrPath, con
         width = parser.value(QStringLiteral("width")).toInt(&ok);
         if (!ok || width < 640 || width > 16384) return fail("--width: must be between 640 and 16384 pixels");
     }
+    const QString theme = parser.value(QStringLiteral("theme"));
+    if (theme != QLatin1String("light") && theme != QLatin1String("dark"))
+        return fail("--theme " + str(theme) + ": unknown theme (allowed: light, dark)");
 
     const std::string title = req.lesson.title.get(req.lang);
     LessonRunner runner(std::move(req)); // validates everything before any thread starts
@@ -174,6 +179,7 @@ int runLesson(const QCommandLineParser& parser, const std::string& idOrPath, con
             qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
         QGuiApplication app(argc, argv);
+        lockstep::ui::Palette::setDark(theme == QLatin1String("dark"));
         lockstep::ui::ExportOptions options;
         options.width = width;
         options.scale = scale;
@@ -218,6 +224,7 @@ int CliApp::run(int argc, char** argv)
         {QStringLiteral("svg"), QStringLiteral("timeline SVG"), QStringLiteral("FILE")},
         {QStringLiteral("scale"), QStringLiteral("PNG scale"), QStringLiteral("N")},
         {QStringLiteral("width"), QStringLiteral("export width"), QStringLiteral("PX")},
+        {QStringLiteral("theme"), QStringLiteral("light|dark"), QStringLiteral("THEME"), QStringLiteral("light")},
         {QStringLiteral("lessons"), QStringLiteral("lesson directory"), QStringLiteral("DIR")},
     });
     parser.addHelpOption();

@@ -848,13 +848,18 @@ void MainWindow::setPresenterMode(bool on)
 
 void MainWindow::applyTheme()
 {
+    Palette::setDark(m_dark); // the views, the timeline and exports follow the window
     Theme::apply(m_dark, uiScale());
     const double scale = uiScale();
     m_page->setDark(m_dark);
     m_page->setScale(scale);
     if (m_board) m_board->setScale(scale);
     m_timeline->setScale(scale);
-    for (LessonView* v : m_views) v->setScale(scale);
+    for (LessonView* v : m_views) {
+        v->setScale(scale);
+        v->update();
+    }
+    m_timeline->update();
     m_metrics->setDark(m_dark);
     m_metrics->setScale(scale);
     {

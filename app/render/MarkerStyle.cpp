@@ -11,8 +11,9 @@ namespace lockstep::ui {
 MarkerStyle MarkerStyle::of(EventKind kind)
 {
     using App = QCoreApplication;
-    const QColor drop(0xB3, 0x6B, 0x00); // dark orange: readable on the yellow of "ready"
-    const QColor gen(0x88, 0x22, 0x55);  // wine
+    // Dark orange: readable on the yellow of "ready"; wine for generators. Lifted on a dark page.
+    const QColor drop = Palette::dark() ? QColor(0xE0, 0x8A, 0x1E) : QColor(0xB3, 0x6B, 0x00);
+    const QColor gen = Palette::dark() ? QColor(0xD0, 0x5A, 0x94) : QColor(0x88, 0x22, 0x55);
     switch (kind) {
     case EventKind::Notify: return {Palette::accent(), MarkerShape::Diamond, App::translate("MarkerStyle", "notify")};
     case EventKind::GilDropRequest:

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iterator>
 #include <cmath>
+#include <atomic>
 #include <mutex>
 
 namespace lockstep::ui {
@@ -40,10 +41,16 @@ constexpr CategorySpec kCategories[] = {
     {0x8C8C8C, QT_TRANSLATE_NOOP("Palette", "done"), "\u2713"},            // ✓
     {0xDCDCDC, QT_TRANSLATE_NOOP("Palette", "idle"), "\u25CB"},            // ○
 };
+// Idle is "nothing going on": a pale grey on a light page, a dim one on a dark page.
+constexpr QRgb kIdleOnDark = 0x4A525C;
+constexpr std::size_t kIdleIndex = std::size(kCategories) - 1;
+
+std::atomic<bool> g_dark{false};
 static_assert(std::size(kCategories) == kAllStateCategories.size());
 
 struct Styles {
-    std::array<StateStyle, kAllStateCategories.size()> byCategory;
+    std::array<StateStyle, kAllStateCategories.size()> byCategory; // light
+    std::array<StateStyle, kAllStateCategories.size()> onDark;
     bool translated = false;
 };
 
@@ -64,6 +71,10 @@ Styles& styles()
             st.glyph = QString::fromUtf8(kCategories[i].glyph);
             st.label = QString::fromLatin1(kCategories[i].label);
         }
+        init.onDark = init.byCategory;
+        StateStyle& idle = init.onDark[kIdleIndex];
+        idle.fill = QColor::fromRgb(kIdleOnDark);
+        idle.ink = Palette::inkOn(idle.fill);
         return init;
     }();
     return s;
@@ -71,8 +82,10 @@ Styles& styles()
 
 void fillLabels(Styles& s)
 {
-    for (std::size_t i = 0; i < s.byCategory.size(); ++i)
+    for (std::size_t i = 0; i < s.byCategory.size(); ++i) {
         s.byCategory[i].label = QCoreApplication::translate("Palette", kCategories[i].label);
+        s.onDark[i].label = s.byCategory[i].label;
+    }
     s.translated = true;
 }
 
@@ -118,9 +131,12 @@ const StateStyle& Palette::style(StateCategory category)
         std::lock_guard lock(stylesMutex());
         if (!s.translated) fillLabels(s);
     }
-    const auto i = static_cast<std::size_t>(category);
-    return s.byCategory[std::min(i, s.byCategory.size() - 1)];
+    const auto i = std::min(static_cast<std::size_t>(category), s.byCategory.size() - 1);
+    return dark() ? s.onDark[i] : s.byCategory[i];
 }
+
+void Palette::setDark(bool dark) { g_dark.store(dark, std::memory_order_relaxed); }
+bool Palette::dark() { return g_dark.load(std::memory_order_relaxed); }
 
 void Palette::retranslate()
 {
@@ -154,23 +170,26 @@ QString Palette::stateLabel(State state)
     return QString::fromLatin1(stateName(state).data(), static_cast<qsizetype>(stateName(state).size()));
 }
 
-QColor Palette::background() { return QColor(0xFF, 0xFF, 0xFF); }
-QColor Palette::panel() { return QColor(0xF4, 0xF5, 0xF7); }
-QColor Palette::foreground() { return QColor(0x1B, 0x1F, 0x24); }
-QColor Palette::mutedText() { return QColor(0x55, 0x5B, 0x63); } // 7:1 on white, still legible dimmed
-QColor Palette::grid() { return QColor(0xE3, 0xE6, 0xEA); }
-QColor Palette::border() { return QColor(0xC9, 0xCE, 0xD4); }
-QColor Palette::accent() { return QColor::fromRgb(kOkabeBlue); }
+// Dark values: contrast of text on background as on the light page (foreground >= 12:1, muted
+// >= 4.5:1, checked by the tests), lines just visible, accent and alarm lifted to read on dark.
+QColor Palette::background() { return dark() ? QColor(0x1B, 0x1F, 0x24) : QColor(0xFF, 0xFF, 0xFF); }
+QColor Palette::panel() { return dark() ? QColor(0x24, 0x29, 0x30) : QColor(0xF4, 0xF5, 0xF7); }
+QColor Palette::foreground() { return dark() ? QColor(0xE8, 0xEC, 0xF0) : QColor(0x1B, 0x1F, 0x24); }
+// Light: 7:1 on white, still legible dimmed.
+QColor Palette::mutedText() { return dark() ? QColor(0xA7, 0xB0, 0xBA) : QColor(0x55, 0x5B, 0x63); }
+QColor Palette::grid() { return dark() ? QColor(0x32, 0x39, 0x41) : QColor(0xE3, 0xE6, 0xEA); }
+QColor Palette::border() { return dark() ? QColor(0x44, 0x4C, 0x56) : QColor(0xC9, 0xCE, 0xD4); }
+QColor Palette::accent() { return dark() ? QColor(0x4F, 0xA8, 0xE8) : QColor::fromRgb(kOkabeBlue); }
 QColor Palette::selection()
 {
-    QColor c = QColor::fromRgb(kOkabeBlue);
-    c.setAlpha(40);
+    QColor c = accent();
+    c.setAlpha(dark() ? 60 : 40);
     return c;
 }
 // A dark crimson: distinct in lightness from the vermillion of "blocked" so that a deadlock marker
-// does not disappear into a blocked span, even in greyscale.
-QColor Palette::alarm() { return QColor(0xA5, 0x00, 0x26); }
-QColor Palette::gilColor() { return QColor::fromRgb(kOkabeBlue); }
+// does not disappear into a blocked span, even in greyscale. On dark, a light rose for the same reason.
+QColor Palette::alarm() { return dark() ? QColor(0xFF, 0x7A, 0x93) : QColor(0xA5, 0x00, 0x26); }
+QColor Palette::gilColor() { return accent(); }
 QColor Palette::fdReadable() { return QColor::fromRgb(kOkabeGreen); }
 QColor Palette::fdWritable() { return QColor::fromRgb(kOkabeSky); }
 QColor Palette::fdHangup() { return QColor::fromRgb(kOkabeVermillion); }
@@ -183,7 +202,9 @@ QColor Palette::seriesColor(int index)
                                       0x117733, 0xCC6677, 0x44AA99, 0x88CCEE, 0xDDCC77};
     constexpr int n = static_cast<int>(std::size(kMuted));
     const int i = ((index % n) + n) % n;
-    return QColor::fromRgb(kMuted[i]);
+    const QColor c = QColor::fromRgb(kMuted[i]);
+    // The darkest ones would sink into a dark page: lifted there, same hue.
+    return dark() && luminance(c) < 0.12 ? c.lighter(145) : c;
 }
 
 double Palette::contrastRatio(const QColor& a, const QColor& b)

@@ -26,12 +26,19 @@ inline constexpr std::array<StateCategory, 8> kAllStateCategories = {
     StateCategory::Sleeping, StateCategory::Zombie, StateCategory::Done,    StateCategory::Idle,
 };
 
-// The palette is light-themed on purpose: projectors wash out dark themes, and a light page also
-// prints and pastes into slides well. All functions are cheap and may be called from paint code.
-// Colours and fonts are safe from any thread; labels (which go through QCoreApplication::translate)
-// are built on first use and refreshed by retranslate() on the GUI thread.
+// Light by default: projectors wash out dark pages, and a light page prints and pastes into slides
+// well. The dark variant (setDark) keeps every state colour but idle, and swaps the chrome around
+// the data (background, panels, text, lines) so that a dark window is dark all through, exports
+// included. All functions are cheap and may be called from paint code. Colours and fonts are safe
+// from any thread; labels (which go through QCoreApplication::translate) are built on first use and
+// refreshed by retranslate() on the GUI thread.
 class Palette {
 public:
+    // Switches every view, the timeline and the exports made from now on (GUI thread; a render
+    // running in another thread picks it up with its next colour).
+    static void setDark(bool dark);
+    [[nodiscard]] static bool dark();
+
     [[nodiscard]] static const StateStyle& style(StateCategory category);
     [[nodiscard]] static const StateStyle& style(State state) { return style(stateCategory(state)); }
     [[nodiscard]] static QColor stateColor(State state) { return style(state).fill; }

@@ -1,5 +1,6 @@
 #include "render/TimelineExporter.h"
 
+#include "render/Palette.h"
 #include "render/TimelineIndex.h"
 #include "render/TimelineLayout.h"
 #include "render/TimelineRenderer.h"
@@ -102,7 +103,7 @@ QImage renderTimelineImage(const Trace& trace, const ExportOptions& options)
     // Metadata for slide tools: the physical size stays that of the 1x picture at 96 dpi.
     image.setDotsPerMeterX(static_cast<int>(std::lround(3780 * s)));
     image.setDotsPerMeterY(static_cast<int>(std::lround(3780 * s)));
-    image.fill(Qt::white);
+    image.fill(Palette::background());
     QPainter p(&image);
     p.scale(static_cast<double>(w) / scene.size.width(), static_cast<double>(h) / scene.size.height());
     paintScene(p, trace, scene);

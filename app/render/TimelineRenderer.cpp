@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 namespace lockstep::ui {
 
@@ -257,11 +258,12 @@ void foldMarkers(std::int32_t lane, const std::vector<EventIndex>& m, const Trac
 
 std::uint32_t categoryKey(State s) { return static_cast<std::uint32_t>(stateCategory(s)); }
 
-QColor lighter(const QColor& c, double amount)
+// `c` faded `amount` of the way into the page (lighter on a light page, darker on a dark one).
+QColor faded(const QColor& c, double amount)
 {
-    return QColor::fromRgbF(static_cast<float>(c.redF() + (1 - c.redF()) * amount),
-                            static_cast<float>(c.greenF() + (1 - c.greenF()) * amount),
-                            static_cast<float>(c.blueF() + (1 - c.blueF()) * amount));
+    const QColor bg = Palette::background();
+    const auto mix = [amount](double a, double b) { return static_cast<float>(a + (b - a) * amount); };
+    return QColor::fromRgbF(mix(c.redF(), bg.redF()), mix(c.greenF(), bg.greenF()), mix(c.blueF(), bg.blueF()));
 }
 
 QColor holderColor(const TimelineIndex& index, std::uint32_t key)
@@ -286,8 +288,7 @@ bool isThinCategory(std::uint32_t key)
 }
 
 // A rounded label ("pill") with text, centred at (cx, cy), kept inside `within`.
-void drawPill(QPainter& p, const QString& text, const QFont& font, double cx, double cy, const QColor& bg,
-              const QColor& fg, const QRectF& within, double scale)
+QRectF pillRect(const QString& text, const QFont& font, double cx, double cy, const QRectF& within, double scale)
 {
     const QFontMetricsF fm(font);
     const double w = fm.horizontalAdvance(text) + 12 * scale;
@@ -295,6 +296,14 @@ void drawPill(QPainter& p, const QString& text, const QFont& font, double cx, do
     QRectF r(cx - w / 2, cy - h / 2, w, h);
     if (r.left() < within.left()) r.moveLeft(within.left());
     if (r.right() > within.right()) r.moveRight(within.right());
+    return r;
+}
+
+void drawPill(QPainter& p, const QString& text, const QFont& font, double cx, double cy, const QColor& bg,
+              const QColor& fg, const QRectF& within, double scale)
+{
+    const QRectF r = pillRect(text, font, cx, cy, within, scale);
+    const double h = r.height();
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setPen(Qt::NoPen);
     p.setBrush(bg);
@@ -366,7 +375,7 @@ void paintLaneBackgrounds(QPainter& p, const TimelineIndex& index, const Timelin
         const auto& b = l.lanes[i];
         const QRectF row(0, b.top, l.plot.right(), b.height);
         if (static_cast<int>(i) == o.hoverLane)
-            p.fillRect(row, lighter(Palette::accent(), 0.88));
+            p.fillRect(row, faded(Palette::accent(), 0.88));
         else if (i % 2 == 1)
             p.fillRect(row, Palette::panel());
     }
@@ -611,7 +620,23 @@ void paintLabels(QPainter& p, const Trace& trace, const TimelineIndex& index, co
     }
 }
 
-void paintAxis(QPainter& p, const TimelineLayout& l, const std::vector<AxisTick>& ticks)
+// The cursor's time pill on the axis, if the cursor is in view (its labels make way for it).
+std::optional<std::pair<QRectF, QString>> cursorPill(const TimelineLayout& l, const TimelineGeometry& g,
+                                                     const TimelineRenderOptions& o)
+{
+    if (o.cursor < 0) return std::nullopt;
+    const double s = l.scale();
+    const QFont font = Palette::smallFont(s);
+    const double x = g.xOf(static_cast<double>(o.cursor));
+    if (x < l.axis.left() - 1 || x > l.axis.right() + 1) return std::nullopt;
+    const double step = TimelineGeometry::niceStep(110 * s * g.nsPerPx) / 10;
+    const QString text = TimelineGeometry::formatTime(static_cast<double>(o.cursor), step,
+                                                      std::max(std::abs(g.viewStart), std::abs(g.viewEnd())));
+    const QRectF r = pillRect(text, font, x, l.axis.top() + QFontMetricsF(font).height() / 2 + 4 * s, l.axis, s);
+    return std::make_pair(r, text);
+}
+
+void paintAxis(QPainter& p, const TimelineLayout& l, const std::vector<AxisTick>& ticks, const QRectF& keepClear)
 {
     const double s = l.scale();
     const QFont font = Palette::smallFont(s);
@@ -630,6 +655,7 @@ void paintAxis(QPainter& p, const TimelineLayout& l, const std::vector<AxisTick>
         if (r.left() < l.axis.left()) r.moveLeft(l.axis.left() + 2 * s);
         if (r.right() > l.axis.right()) r.moveRight(l.axis.right() - 2 * s);
         if (r.left() < lastRight + 8 * s) continue; // never overlap labels
+        if (!keepClear.isNull() && r.adjusted(-4 * s, 0, 4 * s, 0).intersects(keepClear)) continue;
         p.setPen(Palette::foreground());
         p.drawText(r, Qt::AlignCenter, t.label);
         lastRight = r.right();
@@ -658,17 +684,12 @@ void paintSelectionAndCursor(QPainter& p, const TimelineLayout& l, const Timelin
                  l.axis.bottom() - QFontMetricsF(font).height() / 2 - 3 * s, Palette::accent(), Palette::background(),
                  l.axis, s);
     }
-    if (o.cursor >= 0) {
+    if (const auto pill = cursorPill(l, g, o)) {
         const double x = g.xOf(static_cast<double>(o.cursor));
-        if (x >= area.left() - 1 && x <= area.right() + 1) {
-            p.setPen(QPen(Palette::accent(), 2 * s));
-            p.drawLine(QPointF(x, l.axis.bottom() - 4 * s), QPointF(x, area.bottom()));
-            const double step = TimelineGeometry::niceStep(110 * s * g.nsPerPx) / 10;
-            const QString text = TimelineGeometry::formatTime(static_cast<double>(o.cursor), step,
-                                                              std::max(std::abs(g.viewStart), std::abs(g.viewEnd())));
-            drawPill(p, text, font, x, l.axis.top() + QFontMetricsF(font).height() / 2 + 4 * s, Palette::accent(),
-                     Palette::background(), l.axis, s);
-        }
+        p.setPen(QPen(Palette::accent(), 2 * s));
+        p.drawLine(QPointF(x, l.axis.bottom() - 4 * s), QPointF(x, area.bottom()));
+        drawPill(p, pill->second, font, x, pill->first.center().y(), Palette::accent(), Palette::background(), l.axis,
+                 s);
     }
     p.restore();
 }
@@ -813,7 +834,8 @@ void TimelineRenderer::paint(QPainter& p, const Trace& trace, const TimelineInde
     p.restore();
 
     paintLabels(p, trace, index, l, o);
-    paintAxis(p, l, ticks);
+    const auto pill = cursorPill(l, g, o);
+    paintAxis(p, l, ticks, pill ? pill->first : QRectF());
     paintSelectionAndCursor(p, l, g, o);
     paintLegend(p, index, l);
     p.restore();

@@ -88,6 +88,25 @@ TEST(RenderExport, PngAtScales124)
     }
 }
 
+TEST(RenderExport, DarkExportHasADarkPageAndTheSameStateColours)
+{
+    const auto trace = lockstep::testing::classroomTrace();
+    const QImage lightImg = renderTimelineImage(*trace, ExportOptions{});
+    Palette::setDark(true);
+    const QImage darkImg = renderTimelineImage(*trace, ExportOptions{});
+    Palette::setDark(false);
+    ASSERT_FALSE(darkImg.isNull());
+    ASSERT_EQ(darkImg.size(), lightImg.size());
+    EXPECT_LT(QColor(darkImg.pixel(2, darkImg.height() - 3)).lightness(), 60);
+    EXPECT_GT(QColor(lightImg.pixel(2, lightImg.height() - 3)).lightness(), 200);
+    bool running = false;
+    for (int y = 0; y < darkImg.height() && !running; y += 2)
+        for (int x = darkImg.width() / 4; x < darkImg.width() && !running; x += 3)
+            running = QColor(darkImg.pixel(x, y)) == Palette::stateColor(State::Running);
+    EXPECT_TRUE(running);
+    EXPECT_GT(colourCount(darkImg), 10u);
+}
+
 TEST(RenderExport, AutoHeightGrowsWithTheLanes)
 {
     lockstep::testing::TraceWriter w;

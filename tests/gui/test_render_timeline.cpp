@@ -319,6 +319,42 @@ TEST(RenderPaint, HitTestAndTooltip)
     EXPECT_TRUE(tip.contains(Palette::stateLabel(State::Blocked)));
 }
 
+TEST(RenderPalette, DarkVariantKeepsTheStatesAndStaysReadable)
+{
+    std::vector<QRgb> light;
+    for (StateCategory c : kAllStateCategories) light.push_back(Palette::style(c).fill.rgb());
+    const QColor lightBackground = Palette::background();
+    struct DarkFor {
+        DarkFor() { Palette::setDark(true); }
+        ~DarkFor() { Palette::setDark(false); }
+        DarkFor(const DarkFor&) = delete;
+        DarkFor& operator=(const DarkFor&) = delete;
+    } dark;
+    ASSERT_TRUE(Palette::dark());
+    EXPECT_LT(Palette::background().lightness(), 60);
+    EXPECT_NE(Palette::background(), lightBackground);
+    std::set<QRgb> fills;
+    for (std::size_t i = 0; i < kAllStateCategories.size(); ++i) {
+        const StateCategory c = kAllStateCategories[i];
+        const StateStyle& st = Palette::style(c);
+        fills.insert(st.fill.rgb());
+        EXPECT_GE(Palette::contrastRatio(st.fill, st.ink), 4.5) << st.label.toStdString();
+        // One visual language: a state keeps its colour in both themes (idle, "nothing", dims).
+        if (c != StateCategory::Idle) {
+            EXPECT_EQ(st.fill.rgb(), light[i]) << st.label.toStdString();
+        }
+        EXPECT_GE(Palette::contrastRatio(st.fill, Palette::background()), 1.4) << st.label.toStdString();
+    }
+    EXPECT_EQ(fills.size(), kAllStateCategories.size());
+    for (const QColor& bg : {Palette::background(), Palette::panel()}) {
+        EXPECT_GE(Palette::contrastRatio(Palette::foreground(), bg), 12);
+        EXPECT_GE(Palette::contrastRatio(Palette::mutedText(), bg), 4.5);
+        EXPECT_GE(Palette::contrastRatio(Palette::alarm(), bg), 4.5);
+        EXPECT_GE(Palette::contrastRatio(Palette::accent(), bg), 4.5);
+    }
+    for (int i = 0; i < 10; ++i) EXPECT_GE(Palette::contrastRatio(Palette::seriesColor(i), Palette::background()), 2.0) << i;
+}
+
 TEST(RenderPalette, EightDistinctCategoriesWithReadableInk)
 {
     std::set<QRgb> fills;

@@ -12,6 +12,7 @@
 #include "gui/RunController.h"
 #include "gui/SweepRunner.h"
 #include "gui/TransportBar.h"
+#include "render/Palette.h"
 #include "timeline/TimelineWidget.h"
 #include "views/LessonView.h"
 #include "views/StateBoard.h"
@@ -511,10 +512,20 @@ TEST(Window, PresenterModeAndThemeChangeTheLook)
     w->setPresenterMode(false);
     EXPECT_EQ(QApplication::font().pixelSize(), normal);
     const QColor light = QApplication::palette().color(QPalette::Window);
+    // The data follows the chrome: the timeline's page is light, then dark, then light again.
+    const auto timelinePage = [&] {
+        const QImage img = w->timeline()->grab().toImage();
+        return QColor(img.pixel(img.width() - 3, img.height() - 3)).lightness();
+    };
+    EXPECT_GT(timelinePage(), 200);
     w->setDarkTheme(true);
     EXPECT_LT(QApplication::palette().color(QPalette::Window).lightness(), light.lightness());
+    EXPECT_TRUE(Palette::dark());
+    EXPECT_LT(timelinePage(), 60);
     w->setDarkTheme(false);
     EXPECT_EQ(QApplication::palette().color(QPalette::Window), light);
+    EXPECT_FALSE(Palette::dark());
+    EXPECT_GT(timelinePage(), 200);
 }
 
 TEST(Window, ClosingDuringALiveRunCancelsCleanly)
