@@ -9,19 +9,41 @@
 
 #include <benchmark/benchmark.h>
 
+#include <atomic>
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 using namespace lockstep;
 
 static void BM_RecordEvent(benchmark::State& state)
 {
+    // As in a run: the recording threads append while a consumer drains every millisecond (the
+    // runner's and the window's pump), so retired chunks are recycled as they would be.
     static TraceRecorder* recorder = nullptr;
-    if (state.thread_index() == 0) recorder = new TraceRecorder;
+    static std::atomic<bool> draining{false};
+    static std::thread* drainer = nullptr;
+    static TraceBuilder* builder = nullptr;
+    if (state.thread_index() == 0) {
+        recorder = new TraceRecorder;
+        builder = new TraceBuilder;
+        draining = true;
+        drainer = new std::thread([] {
+            while (draining.load()) {
+                recorder->drainInto(*builder, false, 0);
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+        });
+    }
     const ActorId me(static_cast<std::uint32_t>(state.thread_index()));
     std::int64_t i = 0;
     for (auto _ : state) recorder->record(EventKind::Mark, me, {}, ++i);
     state.SetItemsProcessed(state.iterations());
     if (state.thread_index() == 0) {
+        draining = false;
+        drainer->join();
+        delete drainer;
+        delete builder;
         delete recorder;
         recorder = nullptr;
     }

@@ -113,6 +113,25 @@ TEST(TraceRecorder, TextsAndActorsTravelWithTheEvents)
     EXPECT_EQ(trace->text(trace->events()[1]), "小爱: 在");
 }
 
+TEST(TraceRecorder, DrainedChunksAreReusedAndNothingIsLostOrReordered)
+{
+    TraceRecorder rec;
+    TraceBuilder builder;
+    constexpr int kBatch = 3 * 4096 + 17; // a little more than three chunks per batch
+    constexpr int kBatches = 20;
+    std::int64_t value = 0;
+    for (int b = 0; b < kBatches; ++b) {
+        for (int i = 0; i < kBatch; ++i) rec.record(EventKind::Mark, ActorId(0), {}, value++);
+        rec.drainInto(builder, true);
+    }
+    // Twenty batches of three chunks each, in a handful of chunks: the drained ones came back.
+    EXPECT_LE(rec.chunksAllocated(), 6u);
+    const auto trace = builder.snapshot();
+    ASSERT_EQ(trace->eventCount(), static_cast<std::size_t>(kBatch) * kBatches);
+    std::int64_t expect = 0;
+    for (const Event& e : trace->events()) ASSERT_EQ(e.value, expect++);
+}
+
 TEST(TraceRecorder, StoppedRecorderKeepsOnlyWhatHappenedBeforeTheStop)
 {
     TraceRecorder rec;

@@ -15,20 +15,24 @@ std::atomic<std::uint64_t> g_nextSerial{1};
 
 // One recording thread's events: a singly linked list of fixed chunks. Only the owning thread
 // writes; it publishes with a release-store of `published`, and the consumer reads up to an
-// acquire-load of it. Chunks are never moved or freed before the recorder dies.
+// acquire-load of it. A chunk the consumer has read to the end goes onto a free stack that the
+// writer takes its next chunk from, so a long run recycles a few chunks instead of touching new
+// memory (and taking page faults) on the hot path. The stack has one pusher (the consumer) and
+// one popper (the writer): a node leaves it only by the popper's own hand, so there is no ABA.
 struct TraceRecorder::ThreadBuffer {
     struct Chunk {
         std::array<Event, kChunkEvents> events;
-        std::atomic<Chunk*> next{nullptr};
+        std::atomic<Chunk*> next{nullptr}; // the list while in use, the free stack once retired
     };
     ThreadBuffer() : head(new Chunk), tail(head), readChunk(head) {}
     ~ThreadBuffer()
     {
-        for (Chunk* c = head; c;) {
-            Chunk* n = c->next.load(std::memory_order_relaxed);
-            delete c;
-            c = n;
-        }
+        for (Chunk* list : {head, freeTop.load(std::memory_order_acquire)})
+            for (Chunk* c = list; c;) {
+                Chunk* n = c->next.load(std::memory_order_relaxed);
+                delete c;
+                c = n;
+            }
     }
     ThreadBuffer(const ThreadBuffer&) = delete;
     ThreadBuffer& operator=(const ThreadBuffer&) = delete;
@@ -37,7 +41,12 @@ struct TraceRecorder::ThreadBuffer {
     {
         std::size_t slot = written % kChunkEvents;
         if (slot == 0 && written != 0) {
-            auto* c = new Chunk;
+            Chunk* c = takeFree();
+            if (!c) {
+                c = new Chunk;
+                allocated.fetch_add(1, std::memory_order_relaxed);
+            }
+            c->next.store(nullptr, std::memory_order_relaxed);
             tail->next.store(c, std::memory_order_release);
             tail = c;
         }
@@ -46,14 +55,44 @@ struct TraceRecorder::ThreadBuffer {
         published.store(written, std::memory_order_release);
     }
 
+    // Writer: a retired chunk, or null.
+    Chunk* takeFree()
+    {
+        Chunk* top = freeTop.load(std::memory_order_acquire);
+        while (top && !freeTop.compare_exchange_weak(top, top->next.load(std::memory_order_relaxed),
+                                                     std::memory_order_acquire, std::memory_order_acquire)) {
+        }
+        return top;
+    }
+
+    // Consumer: the next event to read, moving on to the next chunk (and retiring the one it
+    // leaves, which the writer is done with: it has published events past it) when needed.
+    const Event& read()
+    {
+        const std::size_t slot = consumed % kChunkEvents;
+        if (slot == 0 && consumed != 0) {
+            Chunk* done = readChunk;
+            readChunk = readChunk->next.load(std::memory_order_acquire);
+            head = readChunk;
+            Chunk* top = freeTop.load(std::memory_order_relaxed);
+            do {
+                done->next.store(top, std::memory_order_relaxed);
+            } while (!freeTop.compare_exchange_weak(top, done, std::memory_order_release, std::memory_order_relaxed));
+        }
+        ++consumed;
+        return readChunk->events[slot];
+    }
+
+    Chunk* head; // consumer side: the first chunk still in the list (for the destructor)
     // writer side
-    Chunk* head;
     Chunk* tail;
     std::size_t written = 0;
     std::atomic<std::size_t> published{0};
     // consumer side
     Chunk* readChunk;
     std::size_t consumed = 0;
+    std::atomic<Chunk*> freeTop{nullptr};
+    std::atomic<std::size_t> allocated{1};
 };
 
 namespace {
@@ -169,12 +208,7 @@ std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64
     const std::size_t pendingBefore = m_pending.size();
     for (ThreadBuffer* b : buffers) {
         const std::size_t published = b->published.load(std::memory_order_acquire);
-        while (b->consumed < published) {
-            const std::size_t slot = b->consumed % kChunkEvents;
-            if (slot == 0 && b->consumed != 0) b->readChunk = b->readChunk->next.load(std::memory_order_acquire);
-            m_pending.push_back(b->readChunk->events[slot]);
-            ++b->consumed;
-        }
+        while (b->consumed < published) m_pending.push_back(b->read());
     }
     // Each buffer is already in time order; a stable sort keeps per-thread order for equal stamps.
     if (m_pending.size() != pendingBefore)
@@ -198,6 +232,14 @@ std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64
 } // namespace lockstep
 
 namespace lockstep {
+
+std::size_t TraceRecorder::chunksAllocated() const
+{
+    std::lock_guard lock(m_mutex);
+    std::size_t n = 0;
+    for (const auto& b : m_buffers) n += b->allocated.load(std::memory_order_relaxed);
+    return n;
+}
 
 std::uint64_t TraceRecorder::recordedCount() const
 {

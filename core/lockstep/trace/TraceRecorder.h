@@ -60,6 +60,8 @@ public:
     std::size_t drainInto(TraceBuilder& builder, bool all, std::int64_t holdbackNs = 5'000'000);
 
     [[nodiscard]] std::uint64_t recordedCount() const;
+    // Event chunks allocated so far, all threads (a drained chunk is reused, not counted again).
+    [[nodiscard]] std::size_t chunksAllocated() const;
 
     struct ThreadBuffer;
 
