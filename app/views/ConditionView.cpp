@@ -95,24 +95,36 @@ void ConditionView::paintEvent(QPaintEvent*)
     }
 }
 
+ConditionView::Card ConditionView::beginCard(QPainter& p, const QRectF& r, const QString& title) const
+{
+    // A panel with a bold title; the painter is saved and clipped to it (the caller restores).
+    const QFont base = Palette::uiFont(viewScale());
+    const double u = QFontMetricsF(base).height();
+    ViewPainter::card(p, r, Palette::panel(), QColor(), u * 0.5);
+    p.save();
+    p.setClipRect(r);
+    Card c;
+    c.inner = r.adjusted(u, u * 0.7, -u, -u * 0.7);
+    QFont titleFont = ViewPainter::resized(base, 1.3);
+    titleFont.setBold(true);
+    c.titleHeight = QFontMetricsF(titleFont).height();
+    p.setFont(titleFont);
+    p.setPen(Palette::foreground());
+    p.drawText(QRectF(c.inner.left(), c.inner.top(), c.inner.width(), c.titleHeight), Qt::AlignLeft | Qt::AlignVCenter,
+               title);
+    p.setFont(base);
+    return c;
+}
+
 void ConditionView::paintMechanics(QPainter& p, const QRectF& r) const
 {
     const ConditionModel& m = m_replay.model();
     const Trace& trace = *m_replay.trace();
     const QFont base = Palette::uiFont(viewScale());
     const double u = QFontMetricsF(base).height();
-    ViewPainter::card(p, r, Palette::panel(), QColor(), u * 0.5);
-    p.save();
-    p.setClipRect(r);
-    const QRectF in = r.adjusted(u, u * 0.7, -u, -u * 0.7);
-    QFont titleFont = ViewPainter::resized(base, 1.3);
-    titleFont.setBold(true);
-    const double th = QFontMetricsF(titleFont).height();
-    p.setFont(titleFont);
-    p.setPen(Palette::foreground());
-    p.drawText(QRectF(in.left(), in.top(), in.width(), th), Qt::AlignLeft | Qt::AlignVCenter,
-               tr("Condition %1").arg(name(m.condition())));
-    p.setFont(base);
+    const Card card = beginCard(p, r, tr("Condition %1").arg(name(m.condition())));
+    const QRectF in = card.inner;
+    const double th = card.titleHeight;
     p.setPen(Palette::mutedText());
     p.drawText(QRectF(in.left(), in.top(), in.width(), th), Qt::AlignRight | Qt::AlignVCenter,
                tr("waits %1 · notifies %2").arg(m.waits()).arg(m.notifies().size()));
@@ -349,16 +361,9 @@ void ConditionView::paintDialogue(QPainter& p, const QRectF& r) const
     const ConditionModel& m = m_replay.model();
     const QFont base = Palette::uiFont(viewScale());
     const double u = QFontMetricsF(base).height();
-    ViewPainter::card(p, r, Palette::panel(), QColor(), u * 0.5);
-    p.save();
-    p.setClipRect(r);
-    const QRectF in = r.adjusted(u, u * 0.7, -u, -u * 0.7);
-    QFont titleFont = ViewPainter::resized(base, 1.3);
-    titleFont.setBold(true);
-    const double th = QFontMetricsF(titleFont).height();
-    p.setFont(titleFont);
-    p.setPen(Palette::foreground());
-    p.drawText(QRectF(in.left(), in.top(), in.width(), th), Qt::AlignLeft | Qt::AlignVCenter, tr("Dialogue"));
+    const Card card = beginCard(p, r, tr("Dialogue"));
+    const QRectF in = card.inner;
+    const double th = card.titleHeight;
     const auto& lines = m.dialogue();
     if (lines.empty()) {
         p.setFont(base);

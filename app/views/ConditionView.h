@@ -32,6 +32,11 @@ protected:
 
 private:
     void refresh();
+    struct Card {
+        QRectF inner;            // inside the padding, title included
+        double titleHeight = 0;
+    };
+    Card beginCard(QPainter& p, const QRectF& r, const QString& title) const;
     void paintMechanics(QPainter& p, const QRectF& r) const;
     void paintDialogue(QPainter& p, const QRectF& r) const;
     [[nodiscard]] QString name(ActorId id) const;
