@@ -163,6 +163,7 @@ TEST(TraceRecorder, StoppedRecorderKeepsOnlyWhatHappenedBeforeTheStop)
     }
     EXPECT_EQ(kept, 3u); // created, Blocked and the late mark
     EXPECT_EQ(trace->stateAt(a, stop), State::Blocked);
+    EXPECT_EQ(trace->endTs(), stop); // the trace ends at the stop, not when it was drained
 }
 
 TEST(ChromeTraceWriter, WritesValidTraceEventFormat)

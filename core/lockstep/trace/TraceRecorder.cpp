@@ -225,7 +225,9 @@ std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64
     }
     for (std::size_t i = 0; i < take; ++i) builder.append(m_pending[i]);
     m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(take));
-    builder.setEndTs(all ? now() : std::max<std::int64_t>(builder.lastTs(), now() - holdbackNs));
+    // A stopped run's trace ends at the stop, not when the teardown after it was drained.
+    const std::int64_t end = std::min(now(), m_stopAt.load(std::memory_order_acquire));
+    builder.setEndTs(all ? std::max(end, builder.lastTs()) : std::max<std::int64_t>(builder.lastTs(), end - holdbackNs));
     return take;
 }
 
