@@ -112,7 +112,7 @@ TEST(GilLesson, EveryVariantCompletesWithItsSummaryKeys)
 
 // CPython 3.11 on two cores: two threads take about as long as sequential code, two processes (or
 // a free-threaded build) about half. The bands come from issue 4; a loaded machine gets a few tries.
-TEST(GilLesson, ThreadsTakeTurnsWhileProcessesAndNoGilRunInParallel)
+TEST(GilTiming, ThreadsTakeTurnsWhileProcessesAndNoGilRunInParallel)
 {
     GIL_REQUIRE_QUIET_MACHINE(1.7, 1000.0);
     std::ostringstream log;
@@ -130,7 +130,7 @@ TEST(GilLesson, ThreadsTakeTurnsWhileProcessesAndNoGilRunInParallel)
 }
 
 // Two CPU-bound threads hand the GIL over about once per switch interval.
-TEST(GilLesson, SwitchRateFollowsTheInterval)
+TEST(GilTiming, SwitchRateFollowsTheInterval)
 {
     GIL_REQUIRE_QUIET_MACHINE(1.7, 100.0);
     std::ostringstream log;
@@ -150,7 +150,7 @@ TEST(GilLesson, SwitchRateFollowsTheInterval)
 
 // The convoy effect: an I/O round trip of microseconds costs about one switch interval beside a
 // CPU-bound thread, and grows with the interval.
-TEST(GilLesson, ConvoyLatencyIsAboutOneIntervalAndGrowsWithIt)
+TEST(GilTiming, ConvoyLatencyIsAboutOneIntervalAndGrowsWithIt)
 {
     GIL_REQUIRE_QUIET_MACHINE(1.7, 100.0);
     std::ostringstream log;
