@@ -738,8 +738,12 @@
         </translation>
     </message>
     <message>
-        <source>not watched (or closed)</source>
-        <translation>未被监视（或已关闭）</translation>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>not watched by this call</source>
+        <translation>本次调用未监视</translation>
     </message>
 </context>
 <context>
