@@ -11,6 +11,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lockstep::testing {
@@ -18,7 +19,7 @@ namespace lockstep::testing {
 struct TraceWriter {
     TraceBuilder b;
 
-    void state(std::int64_t ts, ActorId actor, State s, ActorId target = {})
+    void state(std::int64_t ts, ActorId actor, State s, ActorId target = {}, std::int32_t line = 0)
     {
         Event e;
         e.ts = ts;
@@ -26,10 +27,11 @@ struct TraceWriter {
         e.actor = actor;
         e.target = target;
         e.state = s;
+        e.line = line;
         b.append(e);
     }
     void event(std::int64_t ts, EventKind kind, ActorId actor, ActorId target = {}, std::int64_t value = 0,
-               std::string_view text = {})
+               std::string_view text = {}, std::int32_t line = 0)
     {
         Event e;
         e.ts = ts;
@@ -37,6 +39,7 @@ struct TraceWriter {
         e.actor = actor;
         e.target = target;
         e.value = value;
+        e.line = line;
         if (!text.empty()) e.text = b.addText(text);
         b.append(e);
     }

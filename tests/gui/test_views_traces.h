@@ -5,6 +5,8 @@
 // Acquired / Released carry the lock's count after the operation, lock actors change Free/Held,
 // waiter locks are children of their Condition, fds are named "fd N", multiplexers "kind (N fds)".
 
+#include "TimelineTestTraces.h"
+
 #include "lockstep/trace/TraceBuilder.h"
 
 #include <algorithm>
@@ -19,33 +21,9 @@ namespace lockstep::viewtest {
 
 constexpr std::int64_t kMs = 1'000'000;
 
-struct Writer {
-    TraceBuilder b;
-
-    void state(std::int64_t ts, ActorId actor, State s, ActorId target = {}, std::int32_t line = 0)
-    {
-        Event e;
-        e.ts = ts;
-        e.kind = EventKind::StateChange;
-        e.actor = actor;
-        e.target = target;
-        e.state = s;
-        e.line = line;
-        b.append(e);
-    }
-    void event(std::int64_t ts, EventKind kind, ActorId actor, ActorId target = {}, std::int64_t value = 0,
-               std::string_view text = {}, std::int32_t line = 0)
-    {
-        Event e;
-        e.ts = ts;
-        e.kind = kind;
-        e.actor = actor;
-        e.target = target;
-        e.value = value;
-        e.line = line;
-        if (!text.empty()) e.text = b.addText(text);
-        b.append(e);
-    }
+// The render tests' writer (state changes and events with an optional Python line), plus the
+// engine's recording conventions for locks and the rest.
+struct Writer : lockstep::testing::TraceWriter {
     // Lock::acquire as LockBase records it: request, (blocked), acquired, lock state Held.
     void acquire(std::int64_t ts, ActorId thread, ActorId lock, int count = 1)
     {
