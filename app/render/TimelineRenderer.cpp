@@ -621,8 +621,12 @@ void paintLabels(QPainter& p, const Trace& trace, const TimelineIndex& index, co
 }
 
 // The cursor's time pill on the axis, if the cursor is in view (its labels make way for it).
-std::optional<std::pair<QRectF, QString>> cursorPill(const TimelineLayout& l, const TimelineGeometry& g,
-                                                     const TimelineRenderOptions& o)
+struct CursorPill {
+    QRectF rect;
+    QString text;
+};
+
+std::optional<CursorPill> cursorPill(const TimelineLayout& l, const TimelineGeometry& g, const TimelineRenderOptions& o)
 {
     if (o.cursor < 0) return std::nullopt;
     const double s = l.scale();
@@ -633,7 +637,7 @@ std::optional<std::pair<QRectF, QString>> cursorPill(const TimelineLayout& l, co
     const QString text = TimelineGeometry::formatTime(static_cast<double>(o.cursor), step,
                                                       std::max(std::abs(g.viewStart), std::abs(g.viewEnd())));
     const QRectF r = pillRect(text, font, x, l.axis.top() + QFontMetricsF(font).height() / 2 + 4 * s, l.axis, s);
-    return std::make_pair(r, text);
+    return CursorPill{r, text};
 }
 
 void paintAxis(QPainter& p, const TimelineLayout& l, const std::vector<AxisTick>& ticks, const QRectF& keepClear)
@@ -663,7 +667,7 @@ void paintAxis(QPainter& p, const TimelineLayout& l, const std::vector<AxisTick>
 }
 
 void paintSelectionAndCursor(QPainter& p, const TimelineLayout& l, const TimelineGeometry& g,
-                             const TimelineRenderOptions& o)
+                             const TimelineRenderOptions& o, const std::optional<CursorPill>& pill)
 {
     const double s = l.scale();
     const QFont font = Palette::smallFont(s);
@@ -684,12 +688,11 @@ void paintSelectionAndCursor(QPainter& p, const TimelineLayout& l, const Timelin
                  l.axis.bottom() - QFontMetricsF(font).height() / 2 - 3 * s, Palette::accent(), Palette::background(),
                  l.axis, s);
     }
-    if (const auto pill = cursorPill(l, g, o)) {
+    if (pill) {
         const double x = g.xOf(static_cast<double>(o.cursor));
         p.setPen(QPen(Palette::accent(), 2 * s));
         p.drawLine(QPointF(x, l.axis.bottom() - 4 * s), QPointF(x, area.bottom()));
-        drawPill(p, pill->second, font, x, pill->first.center().y(), Palette::accent(), Palette::background(), l.axis,
-                 s);
+        drawPill(p, pill->text, font, x, pill->rect.center().y(), Palette::accent(), Palette::background(), l.axis, s);
     }
     p.restore();
 }
@@ -835,8 +838,8 @@ void TimelineRenderer::paint(QPainter& p, const Trace& trace, const TimelineInde
 
     paintLabels(p, trace, index, l, o);
     const auto pill = cursorPill(l, g, o);
-    paintAxis(p, l, ticks, pill ? pill->first : QRectF());
-    paintSelectionAndCursor(p, l, g, o);
+    paintAxis(p, l, ticks, pill ? pill->rect : QRectF());
+    paintSelectionAndCursor(p, l, g, o, pill);
     paintLegend(p, index, l);
     p.restore();
 }

@@ -188,13 +188,13 @@ void FdGridView::paintEvent(QPaintEvent*)
     const int tileColumns = all.width() >= u * 54 ? 6 : all.width() >= u * 27 ? 3 : 1;
     const double countersH = tileColumns == 6 ? u * 4.4 : tileColumns == 3 ? u * 9.3 : u * 6 * 1.35 + u * 0.8;
     const QRectF counters(all.left(), all.top(), all.width(), countersH);
-    const double legendH = legendHeight(all.width());
-    const QRectF legend(all.left(), all.bottom() - legendH, all.width(), legendH);
+    const LegendLayout legendLayout = layoutLegend(all.width());
+    const QRectF legend(all.left(), all.bottom() - legendLayout.height, all.width(), legendLayout.height);
     const QRect gridArea = QRectF(all.left(), counters.bottom() + u * 0.7, all.width(),
                                   legend.top() - counters.bottom() - u * 1.2)
                                .toAlignedRect();
     paintCounters(p, counters, tileColumns);
-    paintLegend(p, legend);
+    paintLegend(p, legend, legendLayout);
 
     const FdGridModel& m = m_replay.model();
     const int n = static_cast<int>(m_cells.size());
@@ -416,44 +416,39 @@ QColor FdGridView::closedColor()
     return ViewPainter::mix(Palette::style(StateCategory::Done).fill, Palette::background(), 0.35);
 }
 
-std::vector<QPointF> FdGridView::legendFlow(const std::vector<LegendItem>& items, double width, int* rows) const
+FdGridView::LegendLayout FdGridView::layoutLegend(double width) const
 {
     // Swatch, gap, label, spacing; wrapped onto as many rows as the width needs, so that no
     // entry is ever dropped (a Chinese or presenter-sized legend is wider).
     const double u = QFontMetricsF(Palette::uiFont(viewScale())).height();
     const QFontMetricsF fm(Palette::uiFont(viewScale()));
     const double rowH = u * 1.5;
-    std::vector<QPointF> at;
+    LegendLayout l;
+    l.items = legendItems();
     double x = 0;
     int row = 0;
-    for (const LegendItem& it : items) {
+    for (const LegendItem& it : l.items) {
         const double w = u * 0.9 + u * 0.3 + fm.horizontalAdvance(it.label);
         if (x > 0 && x + w > width) {
             x = 0;
             ++row;
         }
-        at.emplace_back(x, row * rowH);
+        l.at.emplace_back(x, row * rowH);
         x += w + u * 1.1;
     }
-    if (rows) *rows = row + 1;
-    return at;
+    l.rows = row + 1;
+    l.height = l.rows * rowH;
+    return l;
 }
 
-double FdGridView::legendHeight(double width) const
-{
-    int rows = 1;
-    (void)legendFlow(legendItems(), width, &rows);
-    return rows * QFontMetricsF(Palette::uiFont(viewScale())).height() * 1.5;
-}
-
-void FdGridView::paintLegend(QPainter& p, const QRectF& r) const
+void FdGridView::paintLegend(QPainter& p, const QRectF& r, const LegendLayout& legend) const
 {
     const double u = QFontMetricsF(Palette::uiFont(viewScale())).height();
     const QFont f = Palette::uiFont(viewScale());
     const QFontMetricsF fm(f);
-    const std::vector<LegendItem> items = legendItems();
-    int rows = 1;
-    const std::vector<QPointF> at = legendFlow(items, r.width(), &rows);
+    const auto& items = legend.items;
+    const auto& at = legend.at;
+    const int rows = legend.rows;
     const double rowH = u * 1.5;
     const double sw = u * 0.9;
     p.save();

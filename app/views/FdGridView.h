@@ -65,11 +65,16 @@ private:
         QColor color;
         QString label;
     };
+    // The legend laid out once per paint: its height decides the grid's room, then it is drawn.
+    struct LegendLayout {
+        std::vector<LegendItem> items;
+        std::vector<QPointF> at; // top-left of each item relative to the legend's corner
+        int rows = 1;
+        double height = 0;
+    };
     [[nodiscard]] std::vector<LegendItem> legendItems() const;
-    // Top-left of each item relative to the legend's corner; `rows` receives the rows used.
-    [[nodiscard]] std::vector<QPointF> legendFlow(const std::vector<LegendItem>& items, double width, int* rows) const;
-    [[nodiscard]] double legendHeight(double width) const;
-    void paintLegend(QPainter& p, const QRectF& r) const;
+    [[nodiscard]] LegendLayout layoutLegend(double width) const;
+    void paintLegend(QPainter& p, const QRectF& r, const LegendLayout& legend) const;
     // Cells of fds the server unregistered and closed.
     [[nodiscard]] static QColor closedColor();
 
