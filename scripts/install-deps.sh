@@ -3,19 +3,9 @@
 # Idempotent and quiet when everything is present. Works as root or through sudo.
 set -euo pipefail
 
-PACKAGES=(
-  # toolchain
-  build-essential cmake ninja-build pkg-config git python3
-  # Qt 6 (Widgets, Charts, SVG, Linguist tools, platform plugins incl. offscreen/xcb)
-  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools
-  qt6-l10n-tools qt6-qpa-plugins libgl-dev
-  # core dependencies
-  libboost-context-dev nlohmann-json3-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev googletest libbenchmark-dev
-  # GUI on a headless machine, and Chinese narration
-  xvfb xauth fonts-noto-cjk
-)
+# One list, read by this script and by the set-up check (tests/setup/check_setup.py).
+LIST="$(dirname "$0")/packages.txt"
+mapfile -t PACKAGES < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$LIST")
 
 missing=()
 for p in "${PACKAGES[@]}"; do
