@@ -26,6 +26,8 @@ QString runOutcomeLabel(RunOutcome outcome)
     case RunOutcome::Cancelled: return QCoreApplication::translate("RunState", "cancelled");
     case RunOutcome::TimedOut: return QCoreApplication::translate("RunState", "timed out");
     case RunOutcome::Failed: return QCoreApplication::translate("RunState", "failed");
+    case RunOutcome::Limit: return QCoreApplication::translate("RunState", "stopped at a limit");
+    case RunOutcome::Interrupted: return QCoreApplication::translate("RunState", "interrupted");
     }
     return QString::fromLatin1(runOutcomeName(outcome));
 }

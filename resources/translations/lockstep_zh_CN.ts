@@ -304,6 +304,14 @@
         <translation>超时</translation>
     </message>
     <message>
+        <source>stopped at a limit</source>
+        <translation>已达上限而停止</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
         <source>failed</source>
         <translation>失败</translation>
     </message>

@@ -35,6 +35,8 @@ const char* runOutcomeName(RunOutcome o)
     case RunOutcome::Cancelled: return "cancelled";
     case RunOutcome::TimedOut: return "timed-out";
     case RunOutcome::Failed: return "failed";
+    case RunOutcome::Limit: return "limit";
+    case RunOutcome::Interrupted: return "interrupted";
     }
     return "unknown";
 }

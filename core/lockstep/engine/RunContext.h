@@ -23,7 +23,11 @@
 
 namespace lockstep {
 
-enum class RunOutcome : std::uint8_t { Running, Completed, Deadlocked, Stalled, Cancelled, TimedOut, Failed };
+// Limit: an event or memory budget was reached (the summary's `limit` says which); Interrupted:
+// the process was asked to stop (SIGINT/SIGTERM, the window closed mid-run).
+enum class RunOutcome : std::uint8_t {
+    Running, Completed, Deadlocked, Stalled, Cancelled, TimedOut, Failed, Limit, Interrupted
+};
 [[nodiscard]] const char* runOutcomeName(RunOutcome o);
 
 struct RunOptions {
