@@ -4,6 +4,7 @@
 // Exit status: 0 fine, 1 the screenshot could not be written or the run never ended, 2 bad input
 // (unknown option, lesson, variant or parameter) with a message on stderr.
 
+#include "gui/DisplayProbe.h"
 #include "gui/LessonPage.h"
 #include "gui/MainWindow.h"
 #include "gui/ParameterPanel.h"
@@ -50,8 +51,9 @@ struct Arguments {
     QSize size{1920, 1080};
 };
 
-// Returns an error message, or empty when the arguments are fine.
-QString parseArguments(const QApplication& app, Arguments& args)
+// Returns an error message, or empty when the arguments are fine. --help and --version print and
+// set `done`. Needs only a QCoreApplication, so that they work without a display.
+QString parseArguments(const QStringList& arguments, Arguments& args, bool& done)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -78,14 +80,16 @@ QString parseArguments(const QApplication& app, Arguments& args)
     const QCommandLineOption presenter(QStringLiteral("presenter"), QStringLiteral("Presenter mode: larger type."));
     parser.addOptions({lesson, variant, param, seed, lang, theme, run, screenshot, size, presenter});
 
-    if (!parser.parse(app.arguments())) return parser.errorText();
+    if (!parser.parse(arguments)) return parser.errorText();
     if (parser.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(parser.helpText()), stdout);
-        std::exit(0);
+        done = true;
+        return {};
     }
     if (parser.isSet(QStringLiteral("version"))) {
-        std::printf("lockstep %s\n", qPrintable(QApplication::applicationVersion()));
-        std::exit(0);
+        std::printf("lockstep %s\n", qPrintable(QCoreApplication::applicationVersion()));
+        done = true;
+        return {};
     }
     if (!parser.positionalArguments().isEmpty())
         return QStringLiteral("unexpected argument '%1' (options: --lesson, --variant, --param, --seed, --lang, "
@@ -136,21 +140,59 @@ QString parseArguments(const QApplication& app, Arguments& args)
     return {};
 }
 
+// What `make run` says without a display: the window needs one, the CLI and a virtual display
+// do not.
+void printNoDisplayHelp(const std::string& reason, const QString& appDir)
+{
+    // Name the programs as the user can type them: bare when their folder is on PATH.
+    const QStringList path = qEnvironmentVariable("PATH").split(QLatin1Char(':'));
+    const std::string dir = path.contains(appDir) ? std::string() : appDir.toStdString() + "/";
+    const std::string gui = dir + "lockstep", cli = dir + "lockstep-cli";
+    std::fprintf(stderr,
+                 "lockstep: cannot open the window: %s.\n"
+                 "  Run it on a virtual display:\n"
+                 "    xvfb-run -a -s '-screen 0 1920x1080x24' %s\n"
+                 "  or take a screenshot without any display (offscreen):\n"
+                 "    %s --lesson deadlock --run --screenshot deadlock.png\n"
+                 "  or use the headless CLI:\n"
+                 "    %s list\n"
+                 "    %s run deadlock --variant opposite-order --summary - --png deadlock.png\n",
+                 reason.c_str(), gui.c_str(), gui.c_str(), cli.c_str(), cli.c_str());
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("Lockstep"));
-    QApplication::setOrganizationDomain(QStringLiteral("lockstep.github.io"));
-    QApplication::setApplicationName(QStringLiteral("Lockstep"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Lockstep"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
-    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.lockstep.Lockstep"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Lockstep"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("lockstep.github.io"));
+    QCoreApplication::setApplicationName(QStringLiteral("Lockstep"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
 
+    // The command line first, with no GUI: --help, --version and bad options must work over SSH.
     Arguments args;
-    if (const QString error = parseArguments(app, args); !error.isEmpty()) return fail(kExitBadInput, error);
+    QString appDir;
+    {
+        QCoreApplication parsing(argc, argv);
+        appDir = QCoreApplication::applicationDirPath();
+        bool done = false;
+        if (const QString error = parseArguments(QCoreApplication::arguments(), args, done); !error.isEmpty())
+            return fail(kExitBadInput, error);
+        if (done) return 0;
+    }
     const bool scripted = !args.screenshot.isEmpty();
+    if (const auto display = lockstep::ui::DisplayProbe::probe(); !display.available) {
+        // A scripted screenshot draws into an image, which needs no display.
+        if (!scripted) {
+            printNoDisplayHelp(display.reason, appDir);
+            return kExitFailure;
+        }
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationDisplayName(QStringLiteral("Lockstep"));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.lockstep.Lockstep"));
 
     lockstep::ui::MainWindow::Options options;
     options.persistSettings = !scripted;  // a scripted screenshot neither reads nor changes the user's setup
