@@ -175,6 +175,14 @@ std::string LessonLoader::defaultDirectory()
     if (const char* env = std::getenv("LOCKSTEP_LESSONS"); env != nullptr && *env != '\0')
         return env;
     std::error_code ec;
+    // An installed copy first, wherever its prefix is (a .deb unpacked anywhere, cmake --install
+    // --prefix): <prefix>/bin/lockstep reads <prefix>/share/lockstep/lessons. A build tree has no
+    // such folder beside it and falls through to the source tree's lessons.
+    if (const fs::path exe = fs::read_symlink("/proc/self/exe", ec); !ec) {
+        const fs::path installed = (exe.parent_path() / ".." / "share" / "lockstep" / "lessons").lexically_normal();
+        if (fs::is_directory(installed, ec))
+            return installed.string();
+    }
 #ifdef LOCKSTEP_SOURCE_LESSONS
     if (fs::is_directory(LOCKSTEP_SOURCE_LESSONS, ec))
         return LOCKSTEP_SOURCE_LESSONS;
@@ -183,10 +191,7 @@ std::string LessonLoader::defaultDirectory()
     if (fs::is_directory(LOCKSTEP_INSTALL_LESSONS, ec))
         return LOCKSTEP_INSTALL_LESSONS;
 #endif
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (ec)
-        return "share/lockstep/lessons";
-    return (exe.parent_path() / ".." / "share" / "lockstep" / "lessons").lexically_normal().string();
+    return "share/lockstep/lessons";
 }
 
 Lesson LessonLoader::find(const std::string& idOrPath, const std::string& dir)

@@ -19,9 +19,9 @@ public:
     // already has) are left out and reported in `errors`, one message each; with `errors` null they
     // are thrown instead, as one InputError listing them all, one per line.
     static std::vector<Lesson> loadDirectory(const std::string& dir, std::vector<std::string>* errors = nullptr);
-    // The directory lessons are read from: $LOCKSTEP_LESSONS, else the source tree's lessons/ (when
-    // run from a build tree), else the install prefix's share/lockstep/lessons, else
-    // <dir of the executable>/../share/lockstep/lessons.
+    // The directory lessons are read from: $LOCKSTEP_LESSONS, else <dir of the executable>/../share/
+    // lockstep/lessons (an installed copy, whatever its prefix), else the source tree's lessons/ (run
+    // from a build tree), else the configured install prefix's share/lockstep/lessons.
     static std::string defaultDirectory();
     // `idOrPath` ends in ".json", or contains a '/' and names an existing file: load that file.
     // Otherwise it is a lesson id in `dir` (or, if no lesson has that id, an existing file of that
