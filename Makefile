@@ -33,10 +33,10 @@ bench: deps
 
 # A Debian package from an optimised build, left in this folder: `apt install ./lockstep_*.deb`.
 package: deps
-	@cmake --preset release $(CMAKE_ARGS) >/dev/null
-	@cmake --build build/release -j $(JOBS) --target lockstep lockstep-cli
-	@cd build/release && cpack -G DEB >/dev/null
-	@cp build/release/lockstep_*.deb .
+	@cmake --preset package $(CMAKE_ARGS) >/dev/null
+	@cmake --build build/package -j $(JOBS)
+	@cd build/package && cpack -G DEB >/dev/null
+	@cp build/package/lockstep_*.deb .
 	@ls -1 lockstep_*.deb
 
 clean:

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 #include <mutex>
+#include <vector>
 
 namespace lockstep {
 
@@ -71,56 +72,75 @@ PacedLoop PacedLoop::calibrated(double nsPerTurn)
     std::lock_guard lock(cacheMutex);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
 
-    // Each measurement lasts about 2 ms: long enough to average out timer resolution, short
-    // enough that most of them run without being preempted.
-    constexpr double kSampleNs = 2'000'000;
-    constexpr int kReps = 5;
+    // Each sample lasts about 1 ms: long enough to average out timer resolution, short enough
+    // that most run undisturbed.
+    constexpr double kSampleNs = 1'000'000;
+    constexpr int kReps = 7;
     auto turnsFor = [](double perTurnNs) {
         return static_cast<std::int64_t>(std::clamp(kSampleNs / std::max(perTurnNs, 0.1), 1000.0, 1e7));
     };
 
     PacedLoop loop;
     loop.m_target = nsPerTurn;
-    // The cost of a turn grows about linearly with the spin count: start from two points (an
-    // empty turn and a probe) and home in with the secant method, keeping the closest point. A
-    // short first probe sizes the samples, as an empty turn costs anything from 0.3 ns (Release)
-    // to tens of ns (ThreadSanitizer).
-    auto measure = [&](int spin) {
-        const PacedLoop candidate = withSpin(spin);
-        const double rough = candidate.measureNsPerTurn(1'000, 1);
-        return candidate.measureNsPerTurn(turnsFor(rough), kReps);
-    };
+    // A busy machine (a build beside us, the hypervisor's other guests) slows the core for tens of
+    // milliseconds at a time, which even the fastest of several back-to-back samples cannot hide.
+    // So every candidate is measured *relative* to a reference loop sampled right before it (a
+    // slow phase slows both alike; the median of the ratios is kept), and the reference's own
+    // cost is the fastest of all its samples over the whole calibration, which almost surely
+    // includes an undisturbed moment. Cost = ratio x reference.
     constexpr int kProbe = 256;
+    const PacedLoop reference = withSpin(kProbe);
     // Warm up first: a core that was idle may run at a lower clock for a few milliseconds, and a
     // calibration made then would make every later turn too fast.
-    const PacedLoop warmUp = withSpin(kProbe);
     for (const std::int64_t start = threadCpuNs(); threadCpuNs() - start < 30'000'000;)
-        warmUp.run(10'000, kNeverBreak);
+        reference.run(10'000, kNeverBreak);
+    const std::int64_t referenceTurns = turnsFor(reference.measureNsPerTurn(1'000, 1));
+    double referenceNs = reference.measureNsPerTurn(referenceTurns, 3);
+    std::vector<double> referenceSamples;
+    auto relative = [&](int spin) {
+        const PacedLoop candidate = withSpin(spin);
+        const std::int64_t turns = turnsFor(candidate.measureNsPerTurn(1'000, 1));
+        std::vector<double> ratios;
+        for (int r = 0; r < kReps; ++r) {
+            const double ref = reference.measureNsPerTurn(referenceTurns, 1);
+            referenceNs = std::min(referenceNs, ref);
+            referenceSamples.push_back(ref);
+            ratios.push_back(candidate.measureNsPerTurn(turns, 1) / ref);
+        }
+        std::nth_element(ratios.begin(), ratios.begin() + kReps / 2, ratios.end());
+        return ratios[kReps / 2];
+    };
+    // The cost of a turn grows about linearly with the spin count: start from two points (an
+    // empty turn and the reference) and home in with the secant method in units of the reference,
+    // keeping the closest point.
     int s0 = 0;
-    double c0 = measure(s0);
+    double c0 = relative(s0);
     int s1 = kProbe;
-    double c1 = measure(s1);
-    int best = std::abs(c0 - nsPerTurn) < std::abs(c1 - nsPerTurn) ? s0 : s1;
-    double bestCost = best == s0 ? c0 : c1;
-    for (int step = 0; step < 8 && std::abs(bestCost - nsPerTurn) > 0.02 * nsPerTurn; ++step) {
-        const double slope = std::max((c1 - c0) / static_cast<double>(s1 - s0), 0.01);
+    double c1 = 1.0;
+    auto goal = [&] { return nsPerTurn / referenceNs; };
+    int best = std::abs(c0 - goal()) < std::abs(c1 - goal()) ? s0 : s1;
+    double bestRatio = best == s0 ? c0 : c1;
+    for (int step = 0; step < 8 && std::abs(bestRatio - goal()) > 0.02 * goal(); ++step) {
+        const double slope = std::max((c1 - c0) / static_cast<double>(s1 - s0), 1e-6);
         // Noise can make a slope look tiny: never jump more than 4x beyond the points measured.
         const int limit = std::min(kMaxSpin, 4 * std::max(s0, s1) + kProbe);
-        const int s2 = std::clamp(static_cast<int>(std::lround(s1 + (nsPerTurn - c1) / slope)), 0, limit);
+        const int s2 = std::clamp(static_cast<int>(std::lround(s1 + (goal() - c1) / slope)), 0, limit);
         if (s2 == s1 || (s2 == 0 && s1 == 0)) break;
-        const double c2 = measure(s2);
+        const double c2 = relative(s2);
         s0 = s1;
         c0 = c1;
         s1 = s2;
         c1 = c2;
-        if (std::abs(c2 - nsPerTurn) < std::abs(bestCost - nsPerTurn)) {
+        if (std::abs(c2 - goal()) < std::abs(bestRatio - goal())) {
             best = s2;
-            bestCost = c2;
+            bestRatio = c2;
         }
     }
+    const double bestCost = bestRatio * referenceNs;
     loop.m_spin = best;
-    const double cost = bestCost;
-    loop.m_measured = cost;
+    loop.m_measured = bestCost;
+    std::sort(referenceSamples.begin(), referenceSamples.end());
+    loop.m_spread = referenceSamples[referenceSamples.size() * 9 / 10] / referenceSamples[referenceSamples.size() / 10];
     cache.emplace(key, loop);
     return loop;
 }
