@@ -47,21 +47,23 @@ void onTerminationSignal(int signo)
     g_stop.runner->cancel(RunOutcome::Interrupted);
 }
 
-// Registers the started runner as what a signal stops, for as long as it lives.
-class StopRegistration {
+// Starts the runner and makes it what a signal stops, for as long as this lives. Both under the
+// lock: a signal during start() waits for it and then cancels, rather than _exit with threads up.
+class StartedRun {
 public:
-    explicit StopRegistration(LessonRunner& runner)
+    explicit StartedRun(LessonRunner& runner)
     {
         std::lock_guard lock(g_stop.mutex);
+        runner.start();
         g_stop.runner = &runner;
     }
-    ~StopRegistration()
+    ~StartedRun()
     {
         std::lock_guard lock(g_stop.mutex);
         g_stop.runner = nullptr;
     }
-    StopRegistration(const StopRegistration&) = delete;
-    StopRegistration& operator=(const StopRegistration&) = delete;
+    StartedRun(const StartedRun&) = delete;
+    StartedRun& operator=(const StartedRun&) = delete;
 };
 
 int fail(const std::string& message)
@@ -191,8 +193,7 @@ int runLesson(const QCommandLineParser& parser, const std::string& idOrPath, con
 
     const std::string title = req.lesson.title.get(req.lang);
     LessonRunner runner(std::move(req)); // validates everything before any thread starts
-    runner.start();
-    const StopRegistration stopRegistration(runner);
+    const StartedRun started(runner);
     const RunResult result = runner.wait();
 
     const auto& s = result.summary;

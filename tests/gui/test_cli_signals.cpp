@@ -36,8 +36,8 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kExitBound = std::chrono::seconds(3);
 
 struct Exit {
-    int code = -1;          // exit status, or -1 if the CLI did not exit normally
-    int termSignal = 0;     // the signal that killed it, if one did
+    int code = -1; // exit status, or -1 if the CLI did not exit normally
+    int termSignal = 0; // the signal that killed it, if one did
     double msAfterSignal = 0;
 };
 
@@ -59,16 +59,17 @@ protected:
     pid_t spawnCli(const std::vector<std::string>& args)
     {
         std::vector<std::string> all = args;
-        all.insert(all.end(), {"--summary", summaryPath(), "--trace", tracePath()});
+        all.insert(all.end(), { "--summary", summaryPath(), "--trace", tracePath() });
         return spawn(LOCKSTEP_CLI_PATH, all);
     }
 
     static pid_t spawn(const std::string& exe, const std::vector<std::string>& args)
     {
-        std::vector<std::string> all{exe};
+        std::vector<std::string> all { exe };
         all.insert(all.end(), args.begin(), args.end());
         std::vector<char*> argv;
-        for (auto& a : all) argv.push_back(a.data());
+        for (auto& a : all)
+            argv.push_back(a.data());
         argv.push_back(nullptr);
         pid_t pid = -1;
         EXPECT_EQ(::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
@@ -77,7 +78,7 @@ protected:
 
     // Sends `signals` (spaced by `gap`) after `delay`, and waits for the CLI to exit.
     static Exit signalAndWait(pid_t pid, std::chrono::milliseconds delay, const std::vector<int>& signals,
-                              std::chrono::milliseconds gap = std::chrono::milliseconds(0))
+        std::chrono::milliseconds gap = std::chrono::milliseconds(0))
     {
         std::this_thread::sleep_for(delay);
         Exit e;
@@ -135,9 +136,9 @@ protected:
     {
         const pid_t pid = spawnCli(args);
         ASSERT_GT(pid, 0);
-        const Exit e = signalAndWait(pid, std::chrono::milliseconds(300), {signo});
+        const Exit e = signalAndWait(pid, std::chrono::milliseconds(300), { signo });
         std::printf("[ measured ] %s: exited %.0f ms after %s\n", args[1].c_str(), e.msAfterSignal,
-                    signo == SIGINT ? "SIGINT" : "SIGTERM");
+            signo == SIGINT ? "SIGINT" : "SIGTERM");
         EXPECT_EQ(e.termSignal, 0) << "killed by the signal instead of handling it";
         EXPECT_EQ(e.code, 128 + signo);
         EXPECT_LT(e.msAfterSignal, std::chrono::duration<double, std::milli>(kExitBound).count());
@@ -158,30 +159,43 @@ protected:
 };
 
 // Each count(n) would take seconds: the run is still going when the signal comes.
-const std::vector<std::string> kProcesses{"run", "gil", "--variant", "cpu-processes", "--param", "count=200000000",
-                                          "--param", "processes=3"};
-const std::vector<std::string> kThreads{"run", "gil", "--variant", "cpu-threads", "--param", "count=200000000"};
+const std::vector<std::string> kProcesses { "run", "gil", "--variant", "cpu-processes", "--param", "count=200000000",
+    "--param", "processes=3" };
+const std::vector<std::string> kThreads { "run", "gil", "--variant", "cpu-threads", "--param", "count=200000000" };
 // Five philosophers, a hundred meals each, a second per pause: minutes of lock traffic.
-const std::vector<std::string> kPhilosophers{"run",    "deadlock", "--variant", "ordered", "--param",
-                                             "meals=100", "--param", "pause_ms=1000"};
+const std::vector<std::string> kPhilosophers { "run", "deadlock", "--variant", "ordered", "--param", "meals=100",
+    "--param", "pause_ms=1000" };
 
 } // namespace
 
-TEST_F(CliSignals, SigintInterruptsForkedChildrenAndWritesTheFiles) { checkInterrupted(kProcesses, SIGINT); }
+TEST_F(CliSignals, SigintInterruptsForkedChildrenAndWritesTheFiles)
+{
+    checkInterrupted(kProcesses, SIGINT);
+}
 
-TEST_F(CliSignals, SigtermInterruptsForkedChildrenAndWritesTheFiles) { checkInterrupted(kProcesses, SIGTERM); }
+TEST_F(CliSignals, SigtermInterruptsForkedChildrenAndWritesTheFiles)
+{
+    checkInterrupted(kProcesses, SIGTERM);
+}
 
-TEST_F(CliSignals, SigintInterruptsThreads) { checkInterrupted(kThreads, SIGINT); }
+TEST_F(CliSignals, SigintInterruptsThreads)
+{
+    checkInterrupted(kThreads, SIGINT);
+}
 
-TEST_F(CliSignals, SigtermInterruptsALockLesson) { checkInterrupted(kPhilosophers, SIGTERM); }
+TEST_F(CliSignals, SigtermInterruptsALockLesson)
+{
+    checkInterrupted(kPhilosophers, SIGTERM);
+}
 
 TEST_F(CliSignals, SecondSignalExitsAtOnceWithTheCode)
 {
-    for (const int signo : {SIGINT, SIGTERM}) {
+    for (const int signo : { SIGINT, SIGTERM }) {
         SCOPED_TRACE(signo == SIGINT ? "SIGINT" : "SIGTERM");
         const pid_t pid = spawnCli(kProcesses);
         ASSERT_GT(pid, 0);
-        const Exit e = signalAndWait(pid, std::chrono::milliseconds(300), {signo, signo}, std::chrono::milliseconds(5));
+        const Exit e
+            = signalAndWait(pid, std::chrono::milliseconds(300), { signo, signo }, std::chrono::milliseconds(5));
         std::printf("[ measured ] two signals: exited %.0f ms after the first\n", e.msAfterSignal);
         EXPECT_EQ(e.termSignal, 0);
         EXPECT_EQ(e.code, 128 + signo);
@@ -190,8 +204,7 @@ TEST_F(CliSignals, SecondSignalExitsAtOnceWithTheCode)
         // so an _exit in the middle of the teardown leaves no zombie either.
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
         int status = 0;
-        while (::waitpid(-1, &status, WNOHANG) > 0) {
-        }
+        while (::waitpid(-1, &status, WNOHANG) > 0) { }
     }
 }
 
@@ -203,13 +216,13 @@ TEST_F(CliSignals, WindowAppClosesOnSignal)
     ::setenv("XDG_CONFIG_HOME", m_dir.c_str(), 1);
     ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
     const std::string png = (m_dir / "shot.png").string();
-    const std::vector<std::string> run{"--lesson", "gil", "--variant", "cpu-processes",
-                                       "--param", "count=200000000", "--run"};
+    const std::vector<std::string> run { "--lesson", "gil", "--variant", "cpu-processes", "--param", "count=200000000",
+        "--run" };
     struct Case {
         std::vector<std::string> extra;
         int signo;
     };
-    const Case cases[] = {{{"--screenshot", png}, SIGINT}, {{}, SIGTERM}};
+    const Case cases[] = { { { "--screenshot", png }, SIGINT }, { {}, SIGTERM } };
     for (const Case& c : cases) {
         SCOPED_TRACE(c.signo == SIGINT ? "SIGINT, --screenshot" : "SIGTERM, window");
         std::vector<std::string> args = run;
@@ -217,9 +230,9 @@ TEST_F(CliSignals, WindowAppClosesOnSignal)
         const pid_t pid = spawn(LOCKSTEP_GUI_PATH, args);
         ASSERT_GT(pid, 0);
         // Long enough for the window to come up and the run to fork its children.
-        const Exit e = signalAndWait(pid, std::chrono::milliseconds(1500), {c.signo});
+        const Exit e = signalAndWait(pid, std::chrono::milliseconds(1500), { c.signo });
         std::printf("[ measured ] lockstep window: exited %.0f ms after %s\n", e.msAfterSignal,
-                    c.signo == SIGINT ? "SIGINT" : "SIGTERM");
+            c.signo == SIGINT ? "SIGINT" : "SIGTERM");
         EXPECT_EQ(e.termSignal, 0);
         EXPECT_EQ(e.code, 128 + c.signo);
         EXPECT_LT(e.msAfterSignal, std::chrono::duration<double, std::milli>(kExitBound).count());

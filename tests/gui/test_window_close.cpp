@@ -54,9 +54,8 @@ TEST(WindowClose, ClosingMidRunLeavesNoThreadFdOrChild)
         std::map<std::string, std::string> params;
     };
     // Forked children that would count for seconds, and threads that would too.
-    const Case cases[] = {{"gil", "cpu-processes", {{"count", "200000000"}, {"processes", "3"}}},
-                          {"gil", "cpu-threads", {{"count", "200000000"}}},
-                          {"iomux", "epoll-lt", {{"rounds", "100000"}}}};
+    const Case cases[] = { { "gil", "cpu-processes", { { "count", "200000000" }, { "processes", "3" } } },
+        { "gil", "cpu-threads", { { "count", "200000000" } } }, { "iomux", "epoll-lt", { { "rounds", "100000" } } } };
     for (const Case& c : cases) {
         SCOPED_TRACE(std::string(c.lesson) + "/" + c.variant);
         {

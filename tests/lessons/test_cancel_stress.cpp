@@ -47,14 +47,16 @@ std::vector<Case> allVariants()
     std::vector<Case> cases;
     std::vector<std::string> errors;
     for (const Lesson& l : LessonLoader::loadDirectory(LOCKSTEP_SOURCE_LESSONS, &errors))
-        for (const Variant& v : l.variants) cases.push_back({l.id, v.id});
+        for (const Variant& v : l.variants)
+            cases.push_back({ l.id, v.id });
     return cases;
 }
 
 std::string caseName(const ::testing::TestParamInfo<Case>& info)
 {
     std::string name = info.param.lesson + "_" + info.param.variant;
-    std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+    std::replace_if(
+        name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
     return name;
 }
 
@@ -64,7 +66,7 @@ std::uint64_t baseSeed()
     return 20261203;
 }
 
-class CancelStress : public ::testing::TestWithParam<Case> {};
+class CancelStress : public ::testing::TestWithParam<Case> { };
 
 } // namespace
 
@@ -72,7 +74,7 @@ TEST_P(CancelStress, NothingOutlivesACancelledRun)
 {
     const Case& c = GetParam();
     const Lesson lesson = LessonLoader::find(c.lesson, LOCKSTEP_SOURCE_LESSONS);
-    const std::uint64_t seed = baseSeed() ^ std::hash<std::string>{}(c.lesson + "/" + c.variant);
+    const std::uint64_t seed = baseSeed() ^ std::hash<std::string> {}(c.lesson + "/" + c.variant);
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<int> moment(0, kMaxCancelMs);
 
@@ -82,8 +84,8 @@ TEST_P(CancelStress, NothingOutlivesACancelledRun)
     double slowestTeardownMs = 0;
     for (int i = 0; i < kRepetitions; ++i) {
         const int cancelMs = moment(rng);
-        SCOPED_TRACE("repetition " + std::to_string(i) + ", cancel after " + std::to_string(cancelMs) +
-                     " ms (LOCKSTEP_STRESS_SEED=" + std::to_string(baseSeed()) + ")");
+        SCOPED_TRACE("repetition " + std::to_string(i) + ", cancel after " + std::to_string(cancelMs)
+            + " ms (LOCKSTEP_STRESS_SEED=" + std::to_string(baseSeed()) + ")");
         RunRequest req;
         req.lesson = lesson;
         req.variant = c.variant;
@@ -96,8 +98,7 @@ TEST_P(CancelStress, NothingOutlivesACancelledRun)
                 const auto t0 = std::chrono::steady_clock::now();
                 runner.cancel(RunOutcome::Interrupted);
                 result = runner.wait();
-                slowestTeardownMs = std::max(
-                    slowestTeardownMs,
+                slowestTeardownMs = std::max(slowestTeardownMs,
                     std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
             } else {
                 result = runner.wait();
@@ -117,7 +118,7 @@ TEST_P(CancelStress, NothingOutlivesACancelledRun)
         ASSERT_FALSE(after.hasChildren) << "a child left running or unreaped";
     }
     std::printf("[ measured ] %s/%s: %d of %d runs interrupted, slowest teardown %.1f ms\n", c.lesson.c_str(),
-                c.variant.c_str(), interrupted, kRepetitions, slowestTeardownMs);
+        c.variant.c_str(), interrupted, kRepetitions, slowestTeardownMs);
     EXPECT_LT(slowestTeardownMs, kTeardownBoundMs);
 }
 

@@ -60,13 +60,13 @@ SignalWatcher::~SignalWatcher()
 void SignalWatcher::watch()
 {
     for (;;) {
-        pollfd fds[2] = {{m_signalFd, POLLIN, 0}, {m_stopFd, POLLIN, 0}};
+        pollfd fds[2] = { { m_signalFd, POLLIN, 0 }, { m_stopFd, POLLIN, 0 } };
         if (::poll(fds, 2, -1) < 0) {
             if (errno == EINTR) continue;
             return;
         }
         if (fds[1].revents != 0) return;
-        signalfd_siginfo info{};
+        signalfd_siginfo info {};
         while (::read(m_signalFd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
             const int signo = static_cast<int>(info.ssi_signo);
             int expected = 0;

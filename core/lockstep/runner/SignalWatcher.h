@@ -34,7 +34,7 @@ private:
     void watch();
 
     std::function<void(int)> m_onFirst;
-    std::atomic<int> m_first{0};
+    std::atomic<int> m_first { 0 };
     int m_signalFd = -1;
     int m_stopFd = -1;
     std::thread m_thread;
