@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct Case {
     std::string lesson;
     std::string variant;
 };
+
+// gtest prints a parameter this way in --gtest_list_tests and failure messages.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.lesson << "/" << c.variant; }
 
 std::vector<Case> allVariants()
 {
