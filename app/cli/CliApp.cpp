@@ -93,7 +93,9 @@ const char* kUsage =
     "  --scale N                     PNG scale for projectors: 1, 2 or 4 (default 1)\n"
     "  --width PX                    export width in pixels (default 1920)\n"
     "  --theme light|dark            colours of the PNG/SVG export (default light)\n"
-    "  --lessons DIR                 read lessons from DIR (default: $LOCKSTEP_LESSONS or the installed ones)\n";
+    "  --lessons DIR                 read lessons from DIR (default: $LOCKSTEP_LESSONS or the installed ones)\n"
+    "\n"
+    "SIGINT/SIGTERM interrupt a run: its files are still written, then the exit status is 130/143.\n";
 
 bool writeText(const std::string& path, const std::string& text, std::string* error)
 {
