@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -77,9 +78,14 @@ protected:
     }
 
     // Sends `signals` (spaced by `gap`) after `delay`, and waits for the CLI to exit.
-    static Exit signalAndWait(pid_t pid, std::chrono::milliseconds delay, const std::vector<int>& signals,
-        std::chrono::milliseconds gap = std::chrono::milliseconds(0))
+    static Exit signalAndWait(pid_t pid, bool needChild, std::chrono::milliseconds delay,
+        const std::vector<int>& signals, std::chrono::milliseconds gap = std::chrono::milliseconds(0))
     {
+        // The signal must find the run going: wait until it is (startup under sanitizers can take
+        // longer than the delay itself), then let it run for `delay`.
+        const auto started = Clock::now();
+        while (!runIsUp(pid, needChild) && Clock::now() - started < std::chrono::seconds(60))
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
         std::this_thread::sleep_for(delay);
         Exit e;
         int status = 0;
@@ -110,6 +116,28 @@ protected:
         return e;
     }
 
+    // A run has started once the process has forked a child or, unless a child is what shows it,
+    // has more threads than main and the signal watcher (the controller, the watchdog, the
+    // engine's). Qt starts threads of its own, so the window app waits for a child.
+    static bool runIsUp(pid_t pid, bool needChild)
+    {
+        std::error_code ec;
+        std::size_t tasks = 0;
+        for (fs::directory_iterator t("/proc/" + std::to_string(pid) + "/task", ec), end; !ec && t != end;
+             t.increment(ec))
+            ++tasks;
+        if (!needChild && tasks >= 3) return true;
+        for (fs::directory_iterator p("/proc", ec), end; !ec && p != end; p.increment(ec)) {
+            std::ifstream status(p->path() / "status");
+            for (std::string line; std::getline(status, line);)
+                if (line.rfind("PPid:", 0) == 0) {
+                    if (std::atoi(line.c_str() + 5) == pid) return true;
+                    break;
+                }
+        }
+        return false;
+    }
+
     // Everything the CLI forked was killed and reaped by it: nothing was handed to this subreaper.
     static void expectNothingLeft()
     {
@@ -136,7 +164,7 @@ protected:
     {
         const pid_t pid = spawnCli(args);
         ASSERT_GT(pid, 0);
-        const Exit e = signalAndWait(pid, std::chrono::milliseconds(300), { signo });
+        const Exit e = signalAndWait(pid, false, std::chrono::milliseconds(300), { signo });
         std::printf("[ measured ] %s: exited %.0f ms after %s\n", args[1].c_str(), e.msAfterSignal,
             signo == SIGINT ? "SIGINT" : "SIGTERM");
         EXPECT_EQ(e.termSignal, 0) << "killed by the signal instead of handling it";
@@ -146,8 +174,6 @@ protected:
         const nlohmann::json summary = readJson(summaryPath());
         ASSERT_TRUE(summary.is_object()) << "no valid summary at " << summaryPath();
         EXPECT_EQ(summary.value("outcome", ""), "interrupted");
-        // The run was stopped, not finished: it lasted about as long as the test let it.
-        EXPECT_GE(summary.value("wall_ms", 0.0), 250.0);
         const nlohmann::json trace = readJson(tracePath());
         ASSERT_FALSE(trace.is_discarded()) << "the trace is not valid JSON";
         ASSERT_TRUE(trace.is_object());
@@ -195,7 +221,7 @@ TEST_F(CliSignals, SecondSignalExitsAtOnceWithTheCode)
         const pid_t pid = spawnCli(kProcesses);
         ASSERT_GT(pid, 0);
         const Exit e
-            = signalAndWait(pid, std::chrono::milliseconds(300), { signo, signo }, std::chrono::milliseconds(5));
+            = signalAndWait(pid, false, std::chrono::milliseconds(300), { signo, signo }, std::chrono::milliseconds(5));
         std::printf("[ measured ] two signals: exited %.0f ms after the first\n", e.msAfterSignal);
         EXPECT_EQ(e.termSignal, 0);
         EXPECT_EQ(e.code, 128 + signo);
@@ -229,8 +255,7 @@ TEST_F(CliSignals, WindowAppClosesOnSignal)
         args.insert(args.end(), c.extra.begin(), c.extra.end());
         const pid_t pid = spawn(LOCKSTEP_GUI_PATH, args);
         ASSERT_GT(pid, 0);
-        // Long enough for the window to come up and the run to fork its children.
-        const Exit e = signalAndWait(pid, std::chrono::milliseconds(1500), { c.signo });
+        const Exit e = signalAndWait(pid, true, std::chrono::milliseconds(300), { c.signo });
         std::printf("[ measured ] lockstep window: exited %.0f ms after %s\n", e.msAfterSignal,
             c.signo == SIGINT ? "SIGINT" : "SIGTERM");
         EXPECT_EQ(e.termSignal, 0);
