@@ -15,6 +15,9 @@ namespace lockstep {
 // The first signal calls onFirst(signo) on the watcher thread; the caller cancels the run and
 // exits with exitCode(signo) once it has cleaned up. A second signal means "now": the watcher
 // calls _exit(exitCode(first signal)) without cleaning up.
+//
+// A blocked mask survives fork and exec: whatever forks must unblock the signals in the child
+// (ProcessPool's children do), or the child would ignore Ctrl-C and kill.
 class SignalWatcher {
 public:
     // Blocks SIGINT and SIGTERM in the calling thread. Call first thing in main().
