@@ -2,7 +2,8 @@
 // runs the lesson to its end, saves the whole window as an image and exits (scripted slides/tests).
 //
 // Exit status: 0 fine, 1 the screenshot could not be written or the run never ended, 2 bad input
-// (unknown option, lesson, variant or parameter) with a message on stderr.
+// (unknown option, lesson, variant or parameter) with a message on stderr, 130/143 SIGINT/SIGTERM
+// (the window closed as if by its close button: the run interrupted, joined and reaped).
 
 #include "gui/DisplayProbe.h"
 #include "gui/LessonPage.h"
@@ -11,6 +12,7 @@
 #include "gui/RunController.h"
 
 #include "lockstep/lesson/Lesson.h"
+#include "lockstep/runner/SignalWatcher.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -164,6 +166,9 @@ void printNoDisplayHelp(const std::string& reason, const QString& appDir)
 
 int main(int argc, char** argv)
 {
+    // Before QApplication or any run starts a thread: all of them inherit the mask, so SIGINT and
+    // SIGTERM reach only the watcher below. Until it exists they stay pending, not lost.
+    lockstep::SignalWatcher::blockTerminationSignals();
     QCoreApplication::setOrganizationName(QStringLiteral("Lockstep"));
     QCoreApplication::setOrganizationDomain(QStringLiteral("lockstep.github.io"));
     QCoreApplication::setApplicationName(QStringLiteral("Lockstep"));
@@ -213,7 +218,23 @@ int main(int argc, char** argv)
     if (scripted) window.resize(args.size);
     window.show();
 
-    if (!args.run && !scripted) return QApplication::exec();
+    // A signal closes the window as its close button would (closeEvent interrupts the run and
+    // joins it), on the GUI thread; a second one exits at once (SignalWatcher).
+    const lockstep::SignalWatcher watcher([&window](int signo) {
+        QMetaObject::invokeMethod(
+            &window,
+            [&window, signo] {
+                window.close();
+                QApplication::exit(lockstep::SignalWatcher::exitCode(signo));
+            },
+            Qt::QueuedConnection);
+    });
+    const auto exec = [&watcher]() {
+        const int code = QApplication::exec();
+        return watcher.received() != 0 ? lockstep::SignalWatcher::exitCode(watcher.received()) : code;
+    };
+
+    if (!args.run && !scripted) return exec();
 
     // Validation errors (a parameter out of range, a config the engine refuses) come back from
     // startRun before any thread starts.
@@ -221,7 +242,7 @@ int main(int argc, char** argv)
         if (scripted) return fail(kExitBadInput, error);
         std::fprintf(stderr, "lockstep: %s\n", error.toLocal8Bit().constData());
     }
-    if (!scripted) return QApplication::exec();
+    if (!scripted) return exec();
 
     int status = kExitFailure;
     QObject::connect(window.controller(), &lockstep::ui::RunController::runFinished, &window, [&] {
@@ -247,6 +268,6 @@ int main(int argc, char** argv)
         fail(kExitFailure, QStringLiteral("--screenshot: the run did not end within %1 s").arg(kScreenshotWatchdogMs / 1000));
         QApplication::exit(kExitFailure);
     });
-    QApplication::exec();
-    return status;
+    const int code = exec();
+    return watcher.received() != 0 ? code : status;
 }

@@ -3,6 +3,7 @@
 #include "lockstep/engine/Cancelled.h"
 #include "lockstep/lesson/LessonLoader.h"
 #include "lockstep/runner/LessonRunner.h"
+#include "lockstep/runner/SignalWatcher.h"
 #include "lockstep/trace/ChromeTraceWriter.h"
 #include "render/Palette.h"
 #include "render/TimelineExporter.h"
@@ -11,10 +12,14 @@
 #include <QCoreApplication>
 #include <QGuiApplication>
 
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <mutex>
 
 using namespace lockstep;
 
@@ -25,6 +30,41 @@ constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
 std::string str(const QString& s) { return s.toStdString(); }
+
+// What SIGINT/SIGTERM stops. Until a run has started there is nothing to clean up, so the
+// watcher exits at once; once it has, the signal cancels it (outcome `interrupted`) and the
+// run's files are still written before the process exits with 130/143.
+struct StopTarget {
+    std::mutex mutex;
+    lockstep::LessonRunner* runner = nullptr;
+};
+StopTarget g_stop;
+
+void onTerminationSignal(int signo)
+{
+    std::lock_guard lock(g_stop.mutex);
+    if (!g_stop.runner) ::_exit(SignalWatcher::exitCode(signo));
+    g_stop.runner->cancel(RunOutcome::Interrupted);
+}
+
+// Starts the runner and makes it what a signal stops, for as long as this lives. Both under the
+// lock: a signal during start() waits for it and then cancels, rather than _exit with threads up.
+class StartedRun {
+public:
+    explicit StartedRun(LessonRunner& runner)
+    {
+        std::lock_guard lock(g_stop.mutex);
+        runner.start();
+        g_stop.runner = &runner;
+    }
+    ~StartedRun()
+    {
+        std::lock_guard lock(g_stop.mutex);
+        g_stop.runner = nullptr;
+    }
+    StartedRun(const StartedRun&) = delete;
+    StartedRun& operator=(const StartedRun&) = delete;
+};
 
 int fail(const std::string& message)
 {
@@ -53,7 +93,9 @@ const char* kUsage =
     "  --scale N                     PNG scale for projectors: 1, 2 or 4 (default 1)\n"
     "  --width PX                    export width in pixels (default 1920)\n"
     "  --theme light|dark            colours of the PNG/SVG export (default light)\n"
-    "  --lessons DIR                 read lessons from DIR (default: $LOCKSTEP_LESSONS or the installed ones)\n";
+    "  --lessons DIR                 read lessons from DIR (default: $LOCKSTEP_LESSONS or the installed ones)\n"
+    "\n"
+    "SIGINT/SIGTERM interrupt a run: its files are still written, then the exit status is 130/143.\n";
 
 bool writeText(const std::string& path, const std::string& text, std::string* error)
 {
@@ -111,7 +153,7 @@ int checkLesson(const std::string& idOrPath, const std::string& dir)
 }
 
 int runLesson(const QCommandLineParser& parser, const std::string& idOrPath, const std::string& dir, int argc,
-              char** argv)
+              char** argv, const SignalWatcher& watcher)
 {
     RunRequest req;
     req.lesson = LessonLoader::find(idOrPath, dir);
@@ -153,7 +195,7 @@ int runLesson(const QCommandLineParser& parser, const std::string& idOrPath, con
 
     const std::string title = req.lesson.title.get(req.lang);
     LessonRunner runner(std::move(req)); // validates everything before any thread starts
-    runner.start();
+    const StartedRun started(runner);
     const RunResult result = runner.wait();
 
     const auto& s = result.summary;
@@ -196,6 +238,10 @@ int runLesson(const QCommandLineParser& parser, const std::string& idOrPath, con
             std::cerr << "lockstep-cli: " << str(qerror) << '\n';
             code = kExitBadInput;
         }
+    }
+    if (const int signo = watcher.received(); signo != 0) {
+        std::cerr << "lockstep-cli: interrupted by " << (signo == SIGINT ? "SIGINT" : "SIGTERM") << '\n';
+        code = SignalWatcher::exitCode(signo);
     }
     return code;
 }
@@ -249,6 +295,8 @@ int CliApp::run(int argc, char** argv)
     }
     const std::string dir = parser.isSet(QStringLiteral("lessons")) ? str(parser.value(QStringLiteral("lessons")))
                                                                      : LessonLoader::defaultDirectory();
+    // main() blocked SIGINT/SIGTERM before any thread started; from here on they arrive here.
+    const SignalWatcher watcher(onTerminationSignal);
     try {
         const QString cmd = pos.front();
         if (cmd == QLatin1String("list")) {
@@ -257,7 +305,7 @@ int CliApp::run(int argc, char** argv)
         }
         if (cmd == QLatin1String("run") || cmd == QLatin1String("check")) {
             if (pos.size() != 2) return fail(str(cmd) + ": expected one lesson id or path (see lockstep-cli list)");
-            return cmd == QLatin1String("run") ? runLesson(parser, str(pos[1]), dir, argc, argv)
+            return cmd == QLatin1String("run") ? runLesson(parser, str(pos[1]), dir, argc, argv, watcher)
                                                : checkLesson(str(pos[1]), dir);
         }
         return fail("unknown command '" + str(cmd) + "' (allowed: list, run, check)");

@@ -211,6 +211,9 @@ void RunController::shutdown()
 {
     m_frame.stop();
     stopPump();
+    // The window is closing (or the app was signalled) mid-run: the outcome says so, not
+    // "cancelled" as a Stop would. dispose()'s own cancel() then changes nothing.
+    if (m_runner) m_runner->cancel(RunOutcome::Interrupted);
     if (m_runner) dispose(std::move(m_runner));
     ++m_serial;
     m_pumpThread.waitForDone();

@@ -51,7 +51,8 @@ public:
     void seekToStart();
     void seekToEnd();
     void reset();
-    // Cancel a live run and wait (bounded by the engine's own cancellation) until it is gone.
+    // Cancel a live run as interrupted (the window closes, the app was signalled) and wait, bounded
+    // by the engine's own cancellation, until its threads, fds and children are gone.
     void shutdown();
 
     // Speed in [kMinSpeed, kMaxSpeed]. `unthrottled`: live runs go at full speed (the gate is

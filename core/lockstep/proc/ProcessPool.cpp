@@ -43,6 +43,11 @@ void closeRange(unsigned first, unsigned last)
 [[noreturn]] void childEntry(int reportFd, ProcessPool::ChildMain main, const void* arg,
     std::chrono::steady_clock::time_point runStart, pid_t parent)
 {
+    // The front ends block SIGINT/SIGTERM in every thread and take them on a watcher thread; the
+    // child has no watcher, so unblocked default dispositions let Ctrl-C or kill end it as usual.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     // Die with the parent, so a crashed run cannot leave counting children behind.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);

@@ -149,9 +149,11 @@ void LessonRunner::controllerMain()
     m_cv.notify_all();
 }
 
-void LessonRunner::cancel()
+void LessonRunner::cancel() { cancel(RunOutcome::Cancelled); }
+
+void LessonRunner::cancel(RunOutcome why)
 {
-    if (m_ctx) m_ctx->cancel(RunOutcome::Cancelled);
+    if (m_ctx) m_ctx->cancel(why);
 }
 
 bool LessonRunner::wait(std::chrono::milliseconds timeout)

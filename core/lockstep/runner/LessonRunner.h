@@ -47,6 +47,9 @@ public:
 
     void start();
     void cancel();
+    // Cancel with a reason the outcome keeps, e.g. Interrupted for SIGINT/SIGTERM or a window
+    // closed mid-run. Before start() it does nothing (the caller decides whether to start).
+    void cancel(RunOutcome why);
     bool wait(std::chrono::milliseconds timeout);   // true once finished
     RunResult wait();                               // blocks until finished
     [[nodiscard]] bool finished() const;
