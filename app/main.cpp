@@ -18,6 +18,7 @@
 #include <QImageWriter>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -140,6 +141,9 @@ QString parseArguments(const QApplication& app, Arguments& args)
 
 int main(int argc, char** argv)
 {
+    // A lesson's peer that closes early must be an EPIPE error (as CPython sees it), not a SIGPIPE
+    // that kills the window.
+    std::signal(SIGPIPE, SIG_IGN);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Lockstep"));
     QApplication::setOrganizationDomain(QStringLiteral("lockstep.github.io"));

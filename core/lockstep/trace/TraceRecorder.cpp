@@ -37,14 +37,19 @@ struct TraceRecorder::ThreadBuffer {
     ThreadBuffer(const ThreadBuffer&) = delete;
     ThreadBuffer& operator=(const ThreadBuffer&) = delete;
 
-    void push(const Event& e)
+    // Returns 0, or on starting a new chunk 1 (a recycled one) or 2 (a newly allocated one), so
+    // that the recorder does its budget accounting once per chunk, not once per event.
+    int push(const Event& e)
     {
         std::size_t slot = written % kChunkEvents;
+        int started = 0;
         if (slot == 0 && written != 0) {
             Chunk* c = takeFree();
+            started = 1;
             if (!c) {
                 c = new Chunk;
                 allocated.fetch_add(1, std::memory_order_relaxed);
+                started = 2;
             }
             c->next.store(nullptr, std::memory_order_relaxed);
             tail->next.store(c, std::memory_order_release);
@@ -53,6 +58,7 @@ struct TraceRecorder::ThreadBuffer {
         tail->events[slot] = e;
         ++written;
         published.store(written, std::memory_order_release);
+        return started;
     }
 
     // Writer: a retired chunk, or null.
@@ -101,12 +107,33 @@ struct LocalCache {
     TraceRecorder::ThreadBuffer* buffer = nullptr;
 };
 thread_local LocalCache t_cache;
+
+// The last text this thread interned, per recorder: a thread saying the same line in a loop
+// finds it here without the recorder's mutex.
+struct TextCache {
+    std::uint64_t serial = 0;
+    std::string text;
+    TextId id;
+};
+thread_local TextCache t_text;
+thread_local std::int32_t t_line = 0;
 } // namespace
+
+const char* budgetLimitName(BudgetLimit limit)
+{
+    switch (limit) {
+    case BudgetLimit::None: return "";
+    case BudgetLimit::Events: return "events";
+    case BudgetLimit::Memory: return "memory";
+    }
+    return "";
+}
 
 TraceRecorder::TraceRecorder()
     : m_start(std::chrono::steady_clock::now()), m_serial(g_nextSerial.fetch_add(1))
 {
     m_texts.emplace_back(); // TextId 0 is the empty string; invalid TextIds also read as empty
+    m_textIds.emplace(std::string_view(m_texts.front()), TextId(0));
 }
 
 TraceRecorder::~TraceRecorder() = default;
@@ -124,6 +151,7 @@ TraceRecorder::ThreadBuffer& TraceRecorder::newLocalBuffer()
     // If it switches recorders, it gets a fresh buffer in the new one.
     std::lock_guard lock(m_mutex);
     m_buffers.push_back(std::make_unique<ThreadBuffer>());
+    m_ownBytes.fetch_add(sizeof(ThreadBuffer::Chunk), std::memory_order_relaxed);
     t_cache.serial = m_serial;
     t_cache.buffer = m_buffers.back().get();
     return *t_cache.buffer;
@@ -145,9 +173,25 @@ ActorId TraceRecorder::registerActor(ActorKind kind, std::string name, ActorId p
 TextId TraceRecorder::intern(std::string_view text)
 {
     if (text.empty()) return TextId(0);
-    std::lock_guard lock(m_mutex);
-    m_texts.emplace_back(text);
-    return TextId(static_cast<std::uint32_t>(m_texts.size() - 1));
+    if (t_text.serial == m_serial && t_text.text == text) return t_text.id;
+    TextId id;
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_textIds.find(text); it != m_textIds.end()) {
+            id = it->second;
+        } else {
+            m_texts.emplace_back(text);
+            id = TextId(static_cast<std::uint32_t>(m_texts.size() - 1));
+            m_textIds.emplace(std::string_view(m_texts.back()), id);
+            // The string, its map entry and bucket, roughly.
+            m_ownBytes.fetch_add(text.size() + sizeof(std::string) + 4 * sizeof(void*), std::memory_order_relaxed);
+        }
+    }
+    if (m_maxBytes && m_ownBytes.load(std::memory_order_relaxed) >= m_maxBytes) reachLimit(BudgetLimit::Memory);
+    t_text.serial = m_serial;
+    t_text.text.assign(text);
+    t_text.id = id;
+    return id;
 }
 
 std::string TraceRecorder::actorName(ActorId id) const
@@ -167,7 +211,7 @@ void TraceRecorder::record(EventKind kind, ActorId actor, ActorId target, std::i
     e.text = text;
     e.line = line;
     e.kind = kind;
-    if (keeps(e.ts)) localBuffer().push(e);
+    if (keeps(e.ts)) push(e);
 }
 
 void TraceRecorder::recordState(ActorId actor, State state, ActorId target, std::int32_t line)
@@ -179,7 +223,7 @@ void TraceRecorder::recordState(ActorId actor, State state, ActorId target, std:
     e.line = line;
     e.kind = EventKind::StateChange;
     e.state = state;
-    if (keeps(e.ts)) localBuffer().push(e);
+    if (keeps(e.ts)) push(e);
 }
 
 void TraceRecorder::recordText(EventKind kind, ActorId actor, std::string_view text, ActorId target,
@@ -190,7 +234,59 @@ void TraceRecorder::recordText(EventKind kind, ActorId actor, std::string_view t
 
 void TraceRecorder::recordEvent(const Event& e)
 {
-    if (keeps(e.ts)) localBuffer().push(e);
+    if (keeps(e.ts)) push(e);
+}
+
+std::int32_t TraceRecorder::threadLine() { return t_line; }
+
+void TraceRecorder::resetThreadLine() { t_line = 0; }
+
+void TraceRecorder::push(const Event& e)
+{
+    if (e.line > 0) t_line = e.line;
+    if (const int started = localBuffer().push(e)) [[unlikely]]
+        onChunk(started == 2);
+}
+
+void TraceRecorder::onChunk(bool allocated)
+{
+    // The writer just filled a chunk: its events count towards the event budget. Counting whole
+    // chunks keeps a shared atomic off the per-event path; the watchdog's checkEventBudget() and
+    // the drain's cap make the count exact.
+    const std::uint64_t full = m_fullEvents.fetch_add(kChunkEvents, std::memory_order_relaxed) + kChunkEvents;
+    if (m_maxEvents && full >= m_maxEvents) reachLimit(BudgetLimit::Events);
+    if (allocated) {
+        const std::size_t bytes =
+            m_ownBytes.fetch_add(sizeof(ThreadBuffer::Chunk), std::memory_order_relaxed) + sizeof(ThreadBuffer::Chunk);
+        if (m_maxBytes && bytes >= m_maxBytes) reachLimit(BudgetLimit::Memory);
+    }
+}
+
+void TraceRecorder::stopAt(std::int64_t ts)
+{
+    std::int64_t cur = m_stopAt.load(std::memory_order_acquire);
+    while (ts < cur && !m_stopAt.compare_exchange_weak(cur, ts, std::memory_order_acq_rel)) {
+    }
+}
+
+void TraceRecorder::setBudget(std::uint64_t maxEvents, std::uint64_t maxBytes)
+{
+    m_maxEvents = maxEvents;
+    m_maxBytes = maxBytes;
+}
+
+bool TraceRecorder::reachLimit(BudgetLimit limit)
+{
+    BudgetLimit none = BudgetLimit::None;
+    if (!m_limit.compare_exchange_strong(none, limit, std::memory_order_acq_rel)) return false;
+    stopAt(now());
+    return true;
+}
+
+bool TraceRecorder::checkEventBudget()
+{
+    if (!m_maxEvents || limit() != BudgetLimit::None) return false;
+    return recordedCount() >= m_maxEvents && reachLimit(BudgetLimit::Events);
 }
 
 std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64_t holdbackNs)
@@ -205,10 +301,19 @@ std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64
         for (auto& b : m_buffers) buffers.push_back(b.get());
     }
 
+    // Once the event budget's worth has been handed on, the rest is read (so the writers' chunks
+    // are recycled) and dropped: the final drain of a flood costs a pass, not a sort.
+    const std::size_t cap = m_maxEvents ? static_cast<std::size_t>(m_maxEvents - 1) : SIZE_MAX;
+    const bool full = m_drained >= cap;
+    if (full) m_pending.clear();
     const std::size_t pendingBefore = m_pending.size();
     for (ThreadBuffer* b : buffers) {
         const std::size_t published = b->published.load(std::memory_order_acquire);
-        while (b->consumed < published) m_pending.push_back(b->read());
+        if (full) {
+            while (b->consumed < published) (void)b->read();
+        } else {
+            while (b->consumed < published) m_pending.push_back(b->read());
+        }
     }
     // Each buffer is already in time order; a stable sort keeps per-thread order for equal stamps.
     if (m_pending.size() != pendingBefore)
@@ -223,7 +328,9 @@ std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64
                              [](const Event& e, std::int64_t t) { return e.ts < t; }) -
             m_pending.begin());
     }
+    take = std::min(take, cap - std::min(cap, m_drained));
     for (std::size_t i = 0; i < take; ++i) builder.append(m_pending[i]);
+    m_drained += take;
     m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(take));
     // A stopped run's trace ends at the stop, not when the teardown after it was drained.
     const std::int64_t end = std::min(now(), m_stopAt.load(std::memory_order_acquire));
