@@ -188,21 +188,40 @@ void LessonRunner::checkBudgets()
     RunContext& ctx = *m_ctx;
     if (ctx.cancelled()) return;
     TraceRecorder& rec = ctx.recorder();
+    // A limit the hot path found stops the run first (the recorder already stopped recording at
+    // that instant); the threads need not spin while a drain runs.
+    rec.checkEventBudget();
+    const std::uint64_t maxBytes = ctx.options().maxMemoryBytes;
+    // What the process will hold once the backlog is drained: its RSS now plus, for every event
+    // recorded but not yet drained, what an event has cost the process so far in this run (RSS
+    // growth per recorded event: the builder's storage, allocator overhead and all), and never
+    // less than the builder's own estimate. Conservative: the backlog's chunks are counted twice.
+    const std::uint64_t rss = processRssBytes();
+    if (m_rssAtStart == 0) m_rssAtStart = rss;
+    const std::uint64_t recorded = rec.recordedCount();
+    std::size_t builderBytes = 0, builderEvents = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        builderBytes = m_builder.approxBytes();
+        builderEvents = m_builder.eventCount();
+    }
+    std::size_t perEvent = std::max<std::size_t>(sizeof(Event) + 2 * sizeof(EventIndex),
+                                                 builderEvents ? builderBytes / builderEvents : 0);
+    if (recorded > 0 && rss > m_rssAtStart)
+        perEvent = std::max<std::size_t>(perEvent, static_cast<std::size_t>((rss - m_rssAtStart) / recorded));
+    rec.setMemoryEstimate(static_cast<std::size_t>(rss), perEvent);
+    if (maxBytes > 0 && rec.limit() == BudgetLimit::None && (rss >= maxBytes || rec.projectedBytes() >= maxBytes))
+        rec.reachLimit(BudgetLimit::Memory);
+    if (rec.limit() != BudgetLimit::None) {
+        ctx.cancel(RunOutcome::Limit);
+        return;
+    }
     // Drain here too, not only when a GUI asks for a snapshot: the writers' chunks are recycled
     // instead of piling up until the end (the CLI never asks), and the builder's size is known.
-    std::size_t builderBytes = 0;
     {
         std::lock_guard lock(m_mutex);
         rec.drainInto(m_builder, false);
-        builderBytes = m_builder.approxBytes();
     }
-    rec.checkEventBudget();
-    const std::uint64_t maxBytes = ctx.options().maxMemoryBytes;
-    if (maxBytes > 0 && rec.limit() == BudgetLimit::None) {
-        const std::uint64_t rss = processRssBytes();
-        if (rss >= maxBytes || rec.ownBytes() + builderBytes >= maxBytes) rec.reachLimit(BudgetLimit::Memory);
-    }
-    if (rec.limit() != BudgetLimit::None) ctx.cancel(RunOutcome::Limit);
 }
 
 void LessonRunner::cancel()

@@ -87,6 +87,7 @@ private:
     RunResult m_result;
     TraceBuilder m_builder;
     std::shared_ptr<const Trace> m_final;
+    std::uint64_t m_rssAtStart = 0; // watchdog only: the process's RSS at the run's first look
 };
 
 } // namespace lockstep

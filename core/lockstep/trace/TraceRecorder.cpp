@@ -68,25 +68,42 @@ struct TraceRecorder::ThreadBuffer {
         while (top && !freeTop.compare_exchange_weak(top, top->next.load(std::memory_order_relaxed),
                                                      std::memory_order_acquire, std::memory_order_acquire)) {
         }
+        if (top) spare.fetch_sub(1, std::memory_order_relaxed);
         return top;
     }
 
-    // Consumer: the next event to read, moving on to the next chunk (and retiring the one it
-    // leaves, which the writer is done with: it has published events past it) when needed.
-    const Event& read()
+    // Consumer (only while consumed < published): the next event to read, moving on to the next
+    // chunk (and retiring the one it leaves, which the writer is done with: it has published
+    // events past it) when needed. pop() then consumes it.
+    const Event& peek()
     {
         const std::size_t slot = consumed % kChunkEvents;
-        if (slot == 0 && consumed != 0) {
+        if (slot == 0 && consumed != 0 && !advanced) {
             Chunk* done = readChunk;
             readChunk = readChunk->next.load(std::memory_order_acquire);
             head = readChunk;
-            Chunk* top = freeTop.load(std::memory_order_relaxed);
-            do {
-                done->next.store(top, std::memory_order_relaxed);
-            } while (!freeTop.compare_exchange_weak(top, done, std::memory_order_release, std::memory_order_relaxed));
+            advanced = true;
+            // A few spare chunks are enough for a writer the consumer keeps up with; the rest of a
+            // backlog goes back to the system (each chunk is its own mapping), so that a burst
+            // does not keep its peak memory for the rest of the run.
+            if (spare.load(std::memory_order_relaxed) >= kSpareChunks) {
+                delete done;
+                allocated.fetch_sub(1, std::memory_order_relaxed);
+                freed = true;
+            } else {
+                spare.fetch_add(1, std::memory_order_relaxed);
+                Chunk* top = freeTop.load(std::memory_order_relaxed);
+                do {
+                    done->next.store(top, std::memory_order_relaxed);
+                } while (!freeTop.compare_exchange_weak(top, done, std::memory_order_release, std::memory_order_relaxed));
+            }
         }
-        ++consumed;
         return readChunk->events[slot];
+    }
+    void pop()
+    {
+        ++consumed;
+        advanced = false;
     }
 
     Chunk* head; // consumer side: the first chunk still in the list (for the destructor)
@@ -97,6 +114,10 @@ struct TraceRecorder::ThreadBuffer {
     // consumer side
     Chunk* readChunk;
     std::size_t consumed = 0;
+    bool advanced = false; // peek() already moved to the chunk holding slot `consumed`
+    bool freed = false;    // peek() freed a chunk: the recorder's byte count goes down
+    static constexpr std::size_t kSpareChunks = 4;
+    std::atomic<std::size_t> spare{0}; // chunks on the free stack
     std::atomic<Chunk*> freeTop{nullptr};
     std::atomic<std::size_t> allocated{1};
 };
@@ -256,10 +277,12 @@ void TraceRecorder::onChunk(bool allocated)
     const std::uint64_t full = m_fullEvents.fetch_add(kChunkEvents, std::memory_order_relaxed) + kChunkEvents;
     if (m_maxEvents && full >= m_maxEvents) reachLimit(BudgetLimit::Events);
     if (allocated) {
+        // The writers outrunning the consumer show up here first: a new chunk means a backlog.
         const std::size_t bytes =
             m_ownBytes.fetch_add(sizeof(ThreadBuffer::Chunk), std::memory_order_relaxed) + sizeof(ThreadBuffer::Chunk);
         if (m_maxBytes && bytes >= m_maxBytes) reachLimit(BudgetLimit::Memory);
     }
+    if (m_maxBytes && projectedBytes() >= m_maxBytes) reachLimit(BudgetLimit::Memory);
 }
 
 void TraceRecorder::stopAt(std::int64_t ts)
@@ -301,37 +324,53 @@ std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64
         for (auto& b : m_buffers) buffers.push_back(b.get());
     }
 
-    // Once the event budget's worth has been handed on, the rest is read (so the writers' chunks
-    // are recycled) and dropped: the final drain of a flood costs a pass, not a sort.
+    // A k-way merge of the per-thread buffers (each already in time order), straight into the
+    // builder: no copy of the backlog, no sort, no allocation, however far behind the consumer is.
+    // Equal stamps keep buffer order. Once the event budget's worth has been handed on the rest is
+    // still read (so the writers' chunks are recycled) but dropped.
     const std::size_t cap = m_maxEvents ? static_cast<std::size_t>(m_maxEvents - 1) : SIZE_MAX;
-    const bool full = m_drained >= cap;
-    if (full) m_pending.clear();
-    const std::size_t pendingBefore = m_pending.size();
-    for (ThreadBuffer* b : buffers) {
+    const std::int64_t horizon = all ? INT64_MAX : now() - holdbackNs;
+    struct Head {
+        std::int64_t ts;
+        std::size_t order;
+        ThreadBuffer* buffer;
+        std::size_t published;
+    };
+    const auto later = [](const Head& a, const Head& b) { return a.ts != b.ts ? a.ts > b.ts : a.order > b.order; };
+    std::vector<Head> heap;
+    heap.reserve(buffers.size());
+    for (std::size_t i = 0; i < buffers.size(); ++i) {
+        ThreadBuffer* b = buffers[i];
         const std::size_t published = b->published.load(std::memory_order_acquire);
-        if (full) {
-            while (b->consumed < published) (void)b->read();
+        if (b->consumed < published) heap.push_back(Head{b->peek().ts, i, b, published});
+    }
+    std::make_heap(heap.begin(), heap.end(), later);
+    std::size_t take = 0;
+    // A live drain hands on at most a batch, so that its caller (the runner's watchdog) looks at
+    // the budgets again before the builder has grown by a whole backlog.
+    constexpr std::size_t kLiveBatch = std::size_t{1} << 20;
+    std::size_t read = 0;
+    while (!heap.empty() && heap.front().ts < horizon && (all || read++ < kLiveBatch)) {
+        std::pop_heap(heap.begin(), heap.end(), later);
+        Head& h = heap.back();
+        if (m_drained < cap) {
+            builder.append(h.buffer->peek());
+            ++m_drained;
+            ++take;
+        }
+        h.buffer->pop();
+        if (h.buffer->freed) {
+            h.buffer->freed = false;
+            m_ownBytes.fetch_sub(sizeof(ThreadBuffer::Chunk), std::memory_order_relaxed);
+        }
+        m_drainedTotal.fetch_add(1, std::memory_order_relaxed);
+        if (h.buffer->consumed < h.published) {
+            h.ts = h.buffer->peek().ts;
+            std::push_heap(heap.begin(), heap.end(), later);
         } else {
-            while (b->consumed < published) m_pending.push_back(b->read());
+            heap.pop_back();
         }
     }
-    // Each buffer is already in time order; a stable sort keeps per-thread order for equal stamps.
-    if (m_pending.size() != pendingBefore)
-        std::stable_sort(m_pending.begin(), m_pending.end(),
-                         [](const Event& a, const Event& b) { return a.ts < b.ts; });
-
-    std::size_t take = m_pending.size();
-    if (!all) {
-        const std::int64_t horizon = now() - holdbackNs;
-        take = static_cast<std::size_t>(
-            std::lower_bound(m_pending.begin(), m_pending.end(), horizon,
-                             [](const Event& e, std::int64_t t) { return e.ts < t; }) -
-            m_pending.begin());
-    }
-    take = std::min(take, cap - std::min(cap, m_drained));
-    for (std::size_t i = 0; i < take; ++i) builder.append(m_pending[i]);
-    m_drained += take;
-    m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(take));
     // A stopped run's trace ends at the stop, not when the teardown after it was drained.
     const std::int64_t end = std::min(now(), m_stopAt.load(std::memory_order_acquire));
     builder.setEndTs(all ? std::max(end, builder.lastTs()) : std::max<std::int64_t>(builder.lastTs(), end - holdbackNs));
@@ -341,6 +380,23 @@ std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64
 } // namespace lockstep
 
 namespace lockstep {
+
+void TraceRecorder::setMemoryEstimate(std::size_t baseBytes, std::size_t bytesPerEvent)
+{
+    m_baseBytes.store(baseBytes, std::memory_order_relaxed);
+    m_bytesPerEvent.store(bytesPerEvent, std::memory_order_relaxed);
+}
+
+std::size_t TraceRecorder::projectedBytes() const
+{
+    const std::uint64_t full = m_fullEvents.load(std::memory_order_relaxed);
+    const std::uint64_t drained = m_drainedTotal.load(std::memory_order_relaxed);
+    const std::uint64_t backlog = full > drained ? full - drained : 0;
+    return m_baseBytes.load(std::memory_order_relaxed) +
+           static_cast<std::size_t>(backlog) * m_bytesPerEvent.load(std::memory_order_relaxed);
+}
+
+std::uint64_t TraceRecorder::backlog() const { return recordedCount() - m_drainedTotal.load(std::memory_order_relaxed); }
 
 std::size_t TraceRecorder::chunksAllocated() const
 {

@@ -77,13 +77,21 @@ public:
     bool checkEventBudget();
     // Bytes the recorder holds: event chunks of every thread, interned texts, held-back events.
     [[nodiscard]] std::size_t ownBytes() const { return m_ownBytes.load(std::memory_order_relaxed); }
+    // The memory check of the hot path (once per filled chunk): the process would hold
+    // baseBytes (its RSS without the recorder's backlog) plus bytesPerEvent (what an event costs
+    // once in the builder) for every recorded event not drained yet. The watchdog updates both.
+    void setMemoryEstimate(std::size_t baseBytes, std::size_t bytesPerEvent);
+    [[nodiscard]] std::size_t projectedBytes() const;
 
     // Consumer side (one thread at a time). Moves newly recorded events into `builder` in time
-    // order. Unless `all`, events younger than `holdbackNs` stay behind so that a slow producer
-    // cannot deliver an event older than one already handed on. Returns the number moved.
+    // order. Unless `all`, events younger than `holdbackNs` stay behind (in the per-thread buffers)
+    // so that a slow producer cannot deliver an event older than one already handed on. Returns
+    // the number moved. One builder per recorder (the event budget counts what was handed on).
     std::size_t drainInto(TraceBuilder& builder, bool all, std::int64_t holdbackNs = 5'000'000);
 
     [[nodiscard]] std::uint64_t recordedCount() const;
+    // Events recorded but not drained yet.
+    [[nodiscard]] std::uint64_t backlog() const;
     // The last Python line (> 0) the calling thread recorded an event with, 0 if none since
     // resetThreadLine(): where an engine thread was when it failed.
     [[nodiscard]] static std::int32_t threadLine();
@@ -115,10 +123,12 @@ private:
     std::atomic<BudgetLimit> m_limit{BudgetLimit::None};
     std::atomic<std::uint64_t> m_fullEvents{0}; // events in chunks their writer has filled
     std::atomic<std::size_t> m_ownBytes{0};
+    std::atomic<std::size_t> m_baseBytes{0};
+    std::atomic<std::size_t> m_bytesPerEvent{0};
     std::size_t m_drained = 0; // consumer-only: events appended to builders
+    std::atomic<std::uint64_t> m_drainedTotal{0}; // events read out of the buffers (kept or dropped)
     std::size_t m_actorsDrained = 0;
     std::size_t m_textsDrained = 0;
-    std::vector<Event> m_pending; // consumer-only: drained but held back
 };
 
 } // namespace lockstep
