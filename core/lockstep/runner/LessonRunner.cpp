@@ -189,13 +189,13 @@ void LessonRunner::checkBudgets()
     if (ctx.cancelled()) return;
     TraceRecorder& rec = ctx.recorder();
     // A limit the hot path found stops the run first (the recorder already stopped recording at
-    // that instant); the threads need not spin while a drain runs.
-    rec.checkEventBudget();
+    // that instant); the threads need not spin while a drain runs. Memory is looked at before the
+    // event count: when both are crossed, the one that would cost the machine is the one to name.
     const std::uint64_t maxBytes = ctx.options().maxMemoryBytes;
     // What the process will hold once the backlog is drained: its RSS now plus, for every event
-    // recorded but not yet drained, what an event has cost the process so far in this run (RSS
-    // growth per recorded event: the builder's storage, allocator overhead and all), and never
-    // less than the builder's own estimate. Conservative: the backlog's chunks are counted twice.
+    // recorded but not yet drained, what a drained event has cost the process so far in this run
+    // (RSS growth per event: the builder's storage, allocator overhead and all), and never less
+    // than the builder's own estimate. Conservative: the backlog's chunks are counted twice.
     const std::uint64_t rss = processRssBytes();
     if (m_rssAtStart == 0) m_rssAtStart = rss;
     const std::uint64_t recorded = rec.recordedCount();
@@ -207,11 +207,16 @@ void LessonRunner::checkBudgets()
     }
     std::size_t perEvent = std::max<std::size_t>(sizeof(Event) + 2 * sizeof(EventIndex),
                                                  builderEvents ? builderBytes / builderEvents : 0);
-    if (recorded > 0 && rss > m_rssAtStart)
-        perEvent = std::max<std::size_t>(perEvent, static_cast<std::size_t>((rss - m_rssAtStart) / recorded));
+    const std::uint64_t backlog = rec.backlog();
+    const std::uint64_t drained = recorded > backlog ? recorded - backlog : 0;
+    const std::uint64_t backlogChunks = backlog * sizeof(Event);
+    if (drained > 0 && rss > m_rssAtStart + backlogChunks)
+        perEvent = std::max<std::size_t>(perEvent,
+                                         static_cast<std::size_t>((rss - m_rssAtStart - backlogChunks) / drained));
     rec.setMemoryEstimate(static_cast<std::size_t>(rss), perEvent);
     if (maxBytes > 0 && rec.limit() == BudgetLimit::None && (rss >= maxBytes || rec.projectedBytes() >= maxBytes))
         rec.reachLimit(BudgetLimit::Memory);
+    rec.checkEventBudget();
     if (rec.limit() != BudgetLimit::None) {
         ctx.cancel(RunOutcome::Limit);
         return;
