@@ -37,23 +37,29 @@ Lesson floodLesson(int timeoutS = 20)
         threads += (i > 1 ? "," : "") + t;
     }
     const std::string text = R"({"id": "flood", "topic": "threads", "engine": "script", "title": "Flood",
-        "summary": "A flood of events.", "python": "import threading\n", "timeout_s": )" +
-                             std::to_string(timeoutS) + R"(, "variants": [{"id": "flood", "title": "Flood",
-        "config": {"locks": [{"name": "lock", "kind": "Lock"}], "threads": [)" + threads + "]}}]}";
+        "summary": "A flood of events.", "python": "import threading\n", "timeout_s": )"
+        + std::to_string(timeoutS) + R"(, "variants": [{"id": "flood", "title": "Flood",
+        "config": {"locks": [{"name": "lock", "kind": "Lock"}], "threads": [)"
+        + threads + "]}}]}";
     return LessonLoader::loadString(text, "flood.json");
 }
 
-double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(std::chrono::steady_clock::duration d)
+{
+    return std::chrono::duration<double>(d).count();
+}
 
 } // namespace
 
 TEST(ChunkedVector, IndexesAcrossGrowingAndFullChunks)
 {
     ChunkedVector<std::uint32_t, 6, 2> v; // chunks of 4, 8, ..., 64, then 64 each
-    for (std::uint32_t i = 0; i < 1000; ++i) v.push_back(i * 3);
+    for (std::uint32_t i = 0; i < 1000; ++i)
+        v.push_back(i * 3);
     const auto view = v.view();
     ASSERT_EQ(view.size(), 1000u);
-    for (std::uint32_t i = 0; i < 1000; ++i) ASSERT_EQ(view[i], i * 3) << i;
+    for (std::uint32_t i = 0; i < 1000; ++i)
+        ASSERT_EQ(view[i], i * 3) << i;
     // Storage follows the elements: 4+8+16+32+64 = 124, then 64 per chunk: 1020 for 1000.
     EXPECT_EQ(v.chunkBytes(), 1020 * sizeof(std::uint32_t));
 }
@@ -62,7 +68,8 @@ TEST(TraceBuilder, AnActorCostsStorageOnlyForItsEvents)
 {
     TraceBuilder b;
     constexpr int kActors = 16'000;
-    for (int i = 0; i < kActors; ++i) b.addActor(ActorKind::Fd, "fd " + std::to_string(i));
+    for (int i = 0; i < kActors; ++i)
+        b.addActor(ActorKind::Fd, "fd " + std::to_string(i));
     EXPECT_LT(b.actorChunkBytes() / kActors, 1024u);
     EXPECT_EQ(b.actorChunkBytes(), 0u);
     // One state change each: a small first chunk, not a 56 KiB reservation.
@@ -76,7 +83,7 @@ TEST(TraceBuilder, AnActorCostsStorageOnlyForItsEvents)
     }
     EXPECT_LT(b.actorChunkBytes() / kActors, 1024u);
     // Everything, actors' names included, for 16,000 actors: a few MB at most.
-    EXPECT_LT(b.approxBytes(), std::size_t{8} << 20);
+    EXPECT_LT(b.approxBytes(), std::size_t { 8 } << 20);
     const auto t = b.snapshot();
     EXPECT_EQ(t->eventsOf(ActorId(15'999)).size(), 1u);
     EXPECT_EQ(t->spans(ActorId(15'999)).size(), 1u);
@@ -121,7 +128,8 @@ TEST(TraceRecorder, InternedTextsAreDeduplicated)
     EXPECT_EQ(rec.intern("T1: hello"), a);
     EXPECT_EQ(rec.intern("T2: hello"), b);
     EXPECT_NE(a, b);
-    for (int i = 0; i < 1000; ++i) rec.recordText(EventKind::Say, {}, i % 2 ? "T1: hello" : "T2: hello");
+    for (int i = 0; i < 1000; ++i)
+        rec.recordText(EventKind::Say, {}, i % 2 ? "T1: hello" : "T2: hello");
     TraceBuilder builder;
     rec.drainInto(builder, true);
     const auto t = builder.snapshot();
@@ -181,7 +189,7 @@ TEST(RunBudget, AFloodWithoutABudgetStopsAtItsTimeLimitPromptly)
 TEST(RunFailure, AnEngineExceptionCancelsTheRunAtOnceAndNamesThreadLineAndMessage)
 {
     RunContext ctx;
-    std::atomic<bool> sleeperWoke{false};
+    std::atomic<bool> sleeperWoke { false };
     ctx.spawn("sleeper", [&] {
         RunContext::current()->sleepFor(30s);
         sleeperWoke = true;
@@ -206,7 +214,7 @@ TEST(RunFailure, AnEngineExceptionCancelsTheRunAtOnceAndNamesThreadLineAndMessag
 TEST(RunFailure, APythonExceptionEndsOnlyItsThread)
 {
     RunContext ctx;
-    std::atomic<bool> otherDone{false};
+    std::atomic<bool> otherDone { false };
     ctx.spawn("bad", [] { throw PyError("ValueError", "nope"); });
     ctx.spawn("good", [&] {
         RunContext::current()->sleepFor(20ms);
@@ -223,12 +231,13 @@ TEST(GilThread, AThreadDyingWithTheGilReleasesItAndTheOtherFinishes)
     RunContext ctx;
     const PacedLoop loop = PacedLoop::withSpin(1);
     Gil gil(ctx, 1ms);
-    std::atomic<bool> holding{false};
-    std::atomic<bool> otherDone{false};
+    std::atomic<bool> holding { false };
+    std::atomic<bool> otherDone { false };
     // Without the release the other thread would wait for the GIL forever: this bounds the test.
-    std::atomic<bool> stopGuard{false};
+    std::atomic<bool> stopGuard { false };
     std::thread guard([&] {
-        for (int i = 0; i < 1000 && !stopGuard; ++i) std::this_thread::sleep_for(10ms);
+        for (int i = 0; i < 1000 && !stopGuard; ++i)
+            std::this_thread::sleep_for(10ms);
         if (!stopGuard) ctx.cancel(RunOutcome::TimedOut);
     });
     ctx.spawn("Thread-1", [&] {
@@ -240,7 +249,8 @@ TEST(GilThread, AThreadDyingWithTheGilReleasesItAndTheOtherFinishes)
         });
     });
     ctx.spawn("Thread-2", [&] {
-        while (!holding) std::this_thread::yield();
+        while (!holding)
+            std::this_thread::yield();
         PyThreadState ts(ctx, RunContext::currentActor(), gil, loop);
         ts.runThread([&](PyThreadState& self) { self.count(1000); });
         otherDone = true;
@@ -258,7 +268,7 @@ TEST(GilThread, AThreadDyingWithTheGilReleasesItAndTheOtherFinishes)
 
 TEST(FdLimit, TheRaisedSoftLimitIsRestoredWhenTheRunReleasesItsResources)
 {
-    rlimit before{};
+    rlimit before {};
     ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &before), 0);
     if (before.rlim_max != RLIM_INFINITY && before.rlim_max < 4096) GTEST_SKIP() << "hard limit below 4096";
     // Start from a low soft limit so that there is something to raise.
@@ -270,11 +280,11 @@ TEST(FdLimit, TheRaisedSoftLimitIsRestoredWhenTheRunReleasesItsResources)
         FdBudget budget(1500);
         ASSERT_TRUE(budget.raiseSoftLimit());
         ctx.restoreFdSoftLimitOnRelease(1024);
-        rlimit raised{};
+        rlimit raised {};
         ::getrlimit(RLIMIT_NOFILE, &raised);
         EXPECT_GT(raised.rlim_cur, 1024u);
         ctx.releaseOsResources();
-        rlimit after{};
+        rlimit after {};
         ::getrlimit(RLIMIT_NOFILE, &after);
         EXPECT_EQ(after.rlim_cur, 1024u);
     }

@@ -9,8 +9,7 @@
 
 namespace lockstep {
 
-template <typename T, std::size_t ChunkBits = 14, std::size_t FirstBits = 3>
-class ChunkedVector;
+template <typename T, std::size_t ChunkBits = 14, std::size_t FirstBits = 3> class ChunkedVector;
 
 // An append-only sequence stored in chunks that are shared, never moved, between the writer and
 // any number of immutable snapshots. Chunks grow geometrically from 2^FirstBits elements up to
@@ -21,13 +20,12 @@ class ChunkedVector;
 // The chunk list itself is shared too: a snapshot copies one pointer and a size. Once a list has
 // been handed to a snapshot the writer never touches it again; the next chunk it adds goes into a
 // fresh copy of the list (a few dozen pointers), so readers never see it change under them.
-template <typename T, std::size_t ChunkBits = 14, std::size_t FirstBits = 3>
-class ChunkedView {
+template <typename T, std::size_t ChunkBits = 14, std::size_t FirstBits = 3> class ChunkedView {
     static_assert(FirstBits <= ChunkBits);
 
 public:
-    static constexpr std::size_t kChunkSize = std::size_t{1} << ChunkBits; // the largest chunk
-    static constexpr std::size_t kFirstChunk = std::size_t{1} << FirstBits;
+    static constexpr std::size_t kChunkSize = std::size_t { 1 } << ChunkBits; // the largest chunk
+    static constexpr std::size_t kFirstChunk = std::size_t { 1 } << FirstBits;
 
     class const_iterator {
     public:
@@ -38,16 +36,42 @@ public:
         using reference = const T&;
 
         const_iterator() = default;
-        const_iterator(const ChunkedView* view, std::size_t index) : m_view(view), m_index(index) {}
+        const_iterator(const ChunkedView* view, std::size_t index) : m_view(view), m_index(index) { }
         reference operator*() const { return (*m_view)[m_index]; }
         pointer operator->() const { return &(*m_view)[m_index]; }
         reference operator[](difference_type n) const { return (*m_view)[m_index + n]; }
-        const_iterator& operator++() { ++m_index; return *this; }
-        const_iterator operator++(int) { auto t = *this; ++m_index; return t; }
-        const_iterator& operator--() { --m_index; return *this; }
-        const_iterator operator--(int) { auto t = *this; --m_index; return t; }
-        const_iterator& operator+=(difference_type n) { m_index += n; return *this; }
-        const_iterator& operator-=(difference_type n) { m_index -= n; return *this; }
+        const_iterator& operator++()
+        {
+            ++m_index;
+            return *this;
+        }
+        const_iterator operator++(int)
+        {
+            auto t = *this;
+            ++m_index;
+            return t;
+        }
+        const_iterator& operator--()
+        {
+            --m_index;
+            return *this;
+        }
+        const_iterator operator--(int)
+        {
+            auto t = *this;
+            --m_index;
+            return t;
+        }
+        const_iterator& operator+=(difference_type n)
+        {
+            m_index += n;
+            return *this;
+        }
+        const_iterator& operator-=(difference_type n)
+        {
+            m_index -= n;
+            return *this;
+        }
         friend const_iterator operator+(const_iterator it, difference_type n) { return it += n; }
         friend const_iterator operator+(difference_type n, const_iterator it) { return it += n; }
         friend const_iterator operator-(const_iterator it, difference_type n) { return it -= n; }
@@ -76,15 +100,15 @@ public:
     }
     const T& front() const { return (*this)[0]; }
     const T& back() const { return (*this)[m_size - 1]; }
-    const_iterator begin() const { return {this, 0}; }
-    const_iterator end() const { return {this, m_size}; }
+    const_iterator begin() const { return { this, 0 }; }
+    const_iterator end() const { return { this, m_size }; }
 
     // True when both views read the same chunk storage (a later snapshot of the same sequence
     // shares every chunk the earlier one saw; this compares the first chunk).
     [[nodiscard]] bool sharesStorageWith(const ChunkedView& other) const
     {
-        return m_list && other.m_list && !m_list->chunks.empty() && !other.m_list->chunks.empty() &&
-               m_list->chunks.front() == other.m_list->chunks.front();
+        return m_list && other.m_list && !m_list->chunks.empty() && !other.m_list->chunks.empty()
+            && m_list->chunks.front() == other.m_list->chunks.front();
     }
 
     // Elements chunk `k` holds.
@@ -94,8 +118,7 @@ public:
     }
 
 private:
-    template <typename, std::size_t, std::size_t>
-    friend class ChunkedVector;
+    template <typename, std::size_t, std::size_t> friend class ChunkedVector;
 
     struct List {
         std::vector<std::shared_ptr<T[]>> chunks;
@@ -111,18 +134,17 @@ private:
         if (i < kGrowingTotal) {
             const std::size_t shifted = i + kFirstChunk;
             const std::size_t bits = static_cast<std::size_t>(std::bit_width(shifted)) - 1;
-            return {bits - FirstBits, shifted - (std::size_t{1} << bits)};
+            return { bits - FirstBits, shifted - (std::size_t { 1 } << bits) };
         }
         const std::size_t j = i - kGrowingTotal;
-        return {kGrowing + (j >> ChunkBits), j & (kChunkSize - 1)};
+        return { kGrowing + (j >> ChunkBits), j & (kChunkSize - 1) };
     }
 
     std::shared_ptr<const List> m_list;
     std::size_t m_size = 0;
 };
 
-template <typename T, std::size_t ChunkBits, std::size_t FirstBits>
-class ChunkedVector {
+template <typename T, std::size_t ChunkBits, std::size_t FirstBits> class ChunkedVector {
     using View = ChunkedView<T, ChunkBits, FirstBits>;
 
     using List = typename View::List;
@@ -157,8 +179,10 @@ public:
 private:
     void addChunk()
     {
-        if (!m_list) m_list = std::make_shared<List>();
-        else if (m_shared) m_list = std::make_shared<List>(*m_list); // snapshots keep the old list
+        if (!m_list)
+            m_list = std::make_shared<List>();
+        else if (m_shared)
+            m_list = std::make_shared<List>(*m_list); // snapshots keep the old list
         m_shared = false;
         const std::size_t n = View::chunkCapacity(m_list->chunks.size());
         m_list->chunks.push_back(std::make_shared<T[]>(n));
