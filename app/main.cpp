@@ -21,6 +21,7 @@
 #include <QImageWriter>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -166,6 +167,9 @@ void printNoDisplayHelp(const std::string& reason, const QString& appDir)
 
 int main(int argc, char** argv)
 {
+    // A lesson's peer that closes early must be an EPIPE error (as CPython sees it), not a SIGPIPE
+    // that kills the window.
+    std::signal(SIGPIPE, SIG_IGN);
     // Before QApplication or any run starts a thread: all of them inherit the mask, so SIGINT and
     // SIGTERM reach only the watcher below. Until it exists they stay pending, not lost.
     lockstep::SignalWatcher::blockTerminationSignals();

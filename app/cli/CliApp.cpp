@@ -85,6 +85,8 @@ const char* kUsage =
     "  --param k=v                   set a parameter (repeatable)\n"
     "  --seed N                      seed for every deterministic choice (default 1)\n"
     "  --timeout S                   stop the run after S seconds (at most 60)\n"
+    "  --max-events N                stop the run once its trace holds N events (default 20000000)\n"
+    "  --max-memory-mb M             stop the run once the process uses M MB (default 1536)\n"
     "  --lang en|zh                  language of titles and narration (default en)\n"
     "  --trace FILE                  write the trace as Chrome Trace Event JSON (opens in Perfetto)\n"
     "  --summary FILE                write the lesson's metrics as JSON ('-' for stdout)\n"
@@ -175,6 +177,13 @@ int runLesson(const QCommandLineParser& parser, const std::string& idOrPath, con
             return fail("--timeout " + str(parser.value(QStringLiteral("timeout"))) +
                         ": must be a number of seconds in (0, 60]");
     }
+    for (const auto& [name, field] : {std::pair{"max-events", &req.maxEvents}, std::pair{"max-memory-mb", &req.maxMemoryMb}}) {
+        const QString key = QString::fromLatin1(name);
+        if (!parser.isSet(key)) continue;
+        bool ok = false;
+        *field = parser.value(key).toULongLong(&ok);
+        if (!ok || *field == 0) return fail(std::string("--") + name + " " + str(parser.value(key)) + ": not a positive integer");
+    }
     const auto lang = langFromName(str(parser.value(QStringLiteral("lang"))));
     if (!lang) return fail("--lang " + str(parser.value(QStringLiteral("lang"))) + ": unknown language (allowed: en, zh)");
     req.lang = *lang;
@@ -263,6 +272,8 @@ int CliApp::run(int argc, char** argv)
         {QStringLiteral("param"), QStringLiteral("parameter k=v"), QStringLiteral("k=v")},
         {QStringLiteral("seed"), QStringLiteral("seed"), QStringLiteral("N")},
         {QStringLiteral("timeout"), QStringLiteral("seconds"), QStringLiteral("S")},
+        {QStringLiteral("max-events"), QStringLiteral("event budget"), QStringLiteral("N")},
+        {QStringLiteral("max-memory-mb"), QStringLiteral("memory budget"), QStringLiteral("M")},
         {QStringLiteral("lang"), QStringLiteral("en|zh"), QStringLiteral("LANG"), QStringLiteral("en")},
         {QStringLiteral("trace"), QStringLiteral("Chrome trace JSON"), QStringLiteral("FILE")},
         {QStringLiteral("summary"), QStringLiteral("summary JSON"), QStringLiteral("FILE")},

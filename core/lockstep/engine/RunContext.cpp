@@ -3,12 +3,14 @@
 #include "lockstep/engine/PyError.h"
 
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <csignal>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 
 namespace lockstep {
 
@@ -41,8 +43,22 @@ const char* runOutcomeName(RunOutcome o)
     return "unknown";
 }
 
+std::uint64_t processRssBytes()
+{
+    // statm: size resident shared text lib data dt, in pages. One small read: cheap enough for a
+    // watchdog that looks every 10 ms.
+    std::FILE* f = std::fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long long size = 0, resident = 0;
+    const int n = std::fscanf(f, "%llu %llu", &size, &resident);
+    std::fclose(f);
+    if (n != 2) return 0;
+    return static_cast<std::uint64_t>(resident) * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
 RunContext::RunContext(RunOptions options) : m_options(options), m_gate(options.seed)
 {
+    m_recorder.setBudget(options.maxEvents, options.maxMemoryBytes);
     m_cancelFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     m_graph.setDeadlockCallback([this](const std::vector<ActorId>& cycle) { onDeadlock(cycle); });
     m_gate.setSettledPredicate([this](std::size_t parked) {
@@ -105,6 +121,7 @@ ActorId RunContext::spawn(std::string name, std::function<void()> body, ActorId 
     m_threads.emplace_back([this, id, body = std::move(body)] {
         t_binding.ctx = this;
         t_binding.actor = id;
+        TraceRecorder::resetThreadLine();
         try {
             if (cancelled()) throw Cancelled();
             setState(id, State::Running);
@@ -113,12 +130,15 @@ ActorId RunContext::spawn(std::string name, std::function<void()> body, ActorId 
             // The run was cancelled: unwinding released what this thread held.
         } catch (const PyError& e) {
             // An exception escaping a Python thread: CPython prints it and the thread ends.
-            m_recorder.recordText(EventKind::Error, id, e.type() + ": " + e.message());
+            m_recorder.recordText(EventKind::Error, id, e.type() + ": " + e.message(), {}, 0,
+                                  TraceRecorder::threadLine());
             addError(m_recorder.actorName(id) + ": " + e.what());
         } catch (const std::exception& e) {
-            m_recorder.recordText(EventKind::Error, id, e.what());
-            addError(m_recorder.actorName(id) + ": " + e.what());
-            setOutcome(RunOutcome::Failed);
+            // The engine itself broke: nothing the lesson shows can be trusted from here on, and
+            // the other threads might wait forever for this one. Stop everything now.
+            fail(id, e.what(), TraceRecorder::threadLine());
+        } catch (...) {
+            fail(id, "unknown exception", TraceRecorder::threadLine());
         }
         setState(id, State::Terminated);
         m_live.fetch_sub(1);
@@ -329,6 +349,26 @@ std::vector<std::string> RunContext::errors() const
     return m_errors;
 }
 
+void RunContext::fail(ActorId thread, std::string message, std::int32_t line)
+{
+    const std::string name = thread.valid() ? m_recorder.actorName(thread) : std::string("main");
+    // Recorded before the cancel: the trace stops at the cancel and must still show the failure.
+    m_recorder.recordText(EventKind::Error, thread, message, {}, 0, line);
+    {
+        std::lock_guard lock(m_mutex);
+        m_errors.push_back(name + (line > 0 ? " (line " + std::to_string(line) + ")" : std::string()) + ": " +
+                           message);
+        if (!m_failure) m_failure = RunFailure{name, line, std::move(message)};
+    }
+    cancel(RunOutcome::Failed);
+}
+
+std::optional<RunFailure> RunContext::failure() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_failure;
+}
+
 int RunContext::trackFd(int fd)
 {
     if (fd < 0) return fd;
@@ -373,16 +413,33 @@ int RunContext::reapChild(pid_t pid, bool block)
     return r == pid ? status : -1;
 }
 
+void RunContext::restoreFdSoftLimitOnRelease(std::uint64_t soft)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_fdSoftBefore) m_fdSoftBefore = soft;
+}
+
 void RunContext::releaseOsResources()
 {
     std::unordered_set<int> fds;
     std::vector<pid_t> children;
+    std::optional<std::uint64_t> soft;
     {
         std::lock_guard lock(m_mutex);
         fds.swap(m_fds);
         children.swap(m_children);
+        soft.swap(m_fdSoftBefore);
     }
     for (int fd : fds) ::close(fd);
+    if (soft) {
+        // After the close: lowering the soft limit below an fd still open is allowed, but the
+        // limit is the process's, and the next run (or the GUI) must find it as it was.
+        rlimit rl{};
+        if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > *soft)) {
+            rl.rlim_cur = static_cast<rlim_t>(*soft);
+            ::setrlimit(RLIMIT_NOFILE, &rl);
+        }
+    }
     for (pid_t pid : children) {
         ::kill(pid, SIGKILL);
         int status = 0;

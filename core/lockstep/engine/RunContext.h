@@ -16,6 +16,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -39,7 +40,23 @@ struct RunOptions {
     // timeline shows the threads really blocked. 0 = cancel at once; otherwise pollDeadlock()
     // (the runner's watchdog) cancels once it has passed.
     std::chrono::milliseconds deadlockLinger{0};
+    // Budgets (0 = none): the run stops with outcome Limit once its trace would hold more events,
+    // or the process (RSS) or the recorder's own allocations pass this many bytes.
+    static constexpr std::uint64_t kDefaultMaxEvents = 20'000'000;
+    static constexpr std::uint64_t kDefaultMaxMemoryBytes = std::uint64_t{1536} << 20; // 1.5 GiB
+    std::uint64_t maxEvents = kDefaultMaxEvents;
+    std::uint64_t maxMemoryBytes = kDefaultMaxMemoryBytes;
 };
+
+// What ended a failed run: the engine thread, the Python line it was at (0 = none) and the message.
+struct RunFailure {
+    std::string thread;
+    std::int32_t line = 0;
+    std::string message;
+};
+
+// Resident set size of this process in bytes (/proc/self/statm), 0 if unknown.
+[[nodiscard]] std::uint64_t processRssBytes();
 
 // Everything one run shares: the recorder, the step gate, the wait-for graph, cancellation, and
 // ownership of every OS thread, fd and child process the run creates, so that nothing outlives it.
@@ -67,8 +84,9 @@ public:
 
     // --- threads --------------------------------------------------------------------------------
     // Starts an OS thread running `body` as a new Thread actor: records New, Running, and
-    // Terminated when the body returns or throws (Cancelled ends it quietly; any other exception
-    // is recorded as an Error event and fails the run).
+    // Terminated when the body returns or throws. Cancelled ends it quietly; a PyError ends only
+    // that thread, as an exception escaping a Python thread does in CPython; any other exception
+    // is an engine failure: recorded as an Error event, it cancels the whole run at once (Failed).
     ActorId spawn(std::string name, std::function<void()> body, ActorId parent = {});
     // Joins every spawned thread (cancelling first if `cancelFirst`).
     void joinAll();
@@ -139,6 +157,9 @@ public:
     bool pollDeadlock();
     void addError(std::string message);
     [[nodiscard]] std::vector<std::string> errors() const;
+    // Records the failure (the first one is kept), adds it to errors() and cancels with Failed.
+    void fail(ActorId thread, std::string message, std::int32_t line = 0);
+    [[nodiscard]] std::optional<RunFailure> failure() const;
 
     // --- OS resources ----------------------------------------------------------------------------
     // Track an fd so the run closes it at the end even if the scenario does not. close() untracks.
@@ -148,7 +169,10 @@ public:
     void trackChild(pid_t pid);
     // waitpid(pid) and untrack; returns the raw status (or -1).
     int reapChild(pid_t pid, bool block = true);
-    // Close all tracked fds, SIGKILL and reap all tracked children.
+    // The run raised RLIMIT_NOFILE's soft limit from `soft`: releaseOsResources() puts it back
+    // (the first value noted wins: it is the limit from before the run).
+    void restoreFdSoftLimitOnRelease(std::uint64_t soft);
+    // Close all tracked fds, SIGKILL and reap all tracked children, restore process-wide limits.
     void releaseOsResources();
 
 private:
@@ -174,6 +198,8 @@ private:
     std::vector<pid_t> m_children;
     std::vector<ActorId> m_cycle;
     std::vector<std::string> m_errors;
+    std::optional<RunFailure> m_failure;
+    std::optional<std::uint64_t> m_fdSoftBefore;
     RunOutcome m_outcome = RunOutcome::Running;
     std::uint64_t m_stallProgress = ~std::uint64_t{0};
     std::chrono::steady_clock::time_point m_stallSince{};

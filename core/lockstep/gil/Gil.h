@@ -40,6 +40,8 @@ public:
     [[nodiscard]] bool dropRequested() const { return m_core.dropRequested(); }
     // True when another thread than `thread` holds the GIL right now (a hint: it may change at once).
     [[nodiscard]] bool heldByOther(ActorId thread) const;
+    // True when `thread` holds the GIL (exact for the calling thread asking about itself).
+    [[nodiscard]] bool holds(ActorId thread) const { return m_core.holder() == token(thread); }
     [[nodiscard]] std::chrono::nanoseconds switchInterval() const { return m_core.interval(); }
     // Hand-overs from one thread to another (CPython's switch_number).
     [[nodiscard]] std::uint64_t switches() const { return m_core.switchNumber(); }

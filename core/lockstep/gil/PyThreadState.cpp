@@ -105,4 +105,15 @@ void PyThreadState::finish(std::int32_t line)
     m_gil.drop(m_actor, true);
 }
 
+void PyThreadState::releaseOnExit() noexcept
+{
+    if (m_gil.enabled() && m_gil.holds(m_actor)) {
+        try {
+            m_gil.drop(m_actor, true);
+        } catch (...) {
+            // Cancelled: GilCore drops the GIL before reporting it.
+        }
+    }
+}
+
 } // namespace lockstep

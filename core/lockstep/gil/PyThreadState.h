@@ -48,6 +48,25 @@ public:
     // record the thread as Terminated, so no Running span outlives its GIL.
     void finish(std::int32_t line = 0);
 
+    // A whole Python thread: start(), body(*this), finish(). If the body throws (a Python
+    // exception ending the thread, or an engine error), the GIL is released on the way out, as
+    // CPython's thread bootstrap does whatever way the thread ends; otherwise the other threads
+    // would wait for it, asking it to drop the GIL, forever.
+    template <typename Body>
+    void runThread(Body&& body, std::int32_t line = 0)
+    {
+        start(line);
+        try {
+            std::forward<Body>(body)(*this);
+        } catch (...) {
+            releaseOnExit();
+            throw;
+        }
+        finish();
+    }
+    // Drops the GIL if this thread holds it, without the forced-switch wait; never throws.
+    void releaseOnExit() noexcept;
+
     struct Times {
         std::int64_t runningNs = 0; // running Python code (holding the GIL, if there is one)
         std::int64_t waitingGilNs = 0; // ready, waiting for the GIL

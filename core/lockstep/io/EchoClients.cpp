@@ -1,5 +1,7 @@
 #include "lockstep/io/EchoClients.h"
 
+#include <sys/socket.h>
+
 #include "lockstep/engine/RunContext.h"
 #include "lockstep/io/ConnectionSet.h"
 #include "lockstep/io/FdBoard.h"
@@ -92,7 +94,8 @@ void EchoClients::runPoint(EchoPoint& point, int pointIndex, const std::function
             fillMessage(r, i);
             m_ctx.gate().pass(m_self);
             const int fd = m_connections.clientFd(i);
-            const ssize_t n = ::write(fd, m_message.data(), m_message.size());
+            // MSG_NOSIGNAL: a closed peer is an EPIPE error here, never a SIGPIPE.
+            const ssize_t n = ::send(fd, m_message.data(), m_message.size(), MSG_NOSIGNAL);
             if (n != static_cast<ssize_t>(m_message.size()))
                 throw std::system_error(n < 0 ? errno : EAGAIN, std::generic_category(), "client write");
             rec.record(EventKind::IoWrite, m_self, m_board.actor(i), n, {}, IomuxSnippet::kClientSend);

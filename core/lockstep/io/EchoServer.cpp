@@ -177,14 +177,24 @@ std::int64_t EchoServer::serve(int fd)
         // Echo it back. A client reads its echo every round, so the socket buffer never fills.
         // Recorded before the write: the client may read the echo (and record that) the moment it lands.
         rec.record(EventKind::IoWrite, m_self, fdActor, n, {}, IomuxSnippet::kSend);
+        // MSG_NOSIGNAL: a client that left early is the BrokenPipeError CPython's send() raises
+        // (CPython ignores SIGPIPE), not a SIGPIPE that kills the whole app.
+        bool broken = false;
         for (ssize_t off = 0; off < n;) {
-            const ssize_t w = ::write(fd, m_buffer.data() + off, static_cast<std::size_t>(n - off));
+            const ssize_t w = ::send(fd, m_buffer.data() + off, static_cast<std::size_t>(n - off), MSG_NOSIGNAL);
             if (w < 0) {
                 if (errno == EINTR) continue;
-                throw std::system_error(errno, std::generic_category(), "write(echo)");
+                if (errno != EPIPE && errno != ECONNRESET)
+                    throw std::system_error(errno, std::generic_category(), "send(echo)");
+                rec.recordText(EventKind::Mark, m_self,
+                               "BrokenPipeError: the client of fd " + std::to_string(fd) + " left before its echo",
+                               fdActor, n, IomuxSnippet::kBrokenPipe);
+                broken = true;
+                break;
             }
             off += w;
         }
+        if (broken) break;
         total += n;
         if (!drain) break;
     }

@@ -31,6 +31,8 @@ LessonRunner::LessonRunner(RunRequest request) : m_request(std::move(request))
             throw InputError("--variant " + m_request.variant + ": unknown variant of lesson '" + lesson.id +
                              "' (allowed: " + variantList(lesson) + ")");
     }
+    if (m_request.maxMemoryMb > (std::uint64_t{1} << 40))
+        throw InputError("--max-memory-mb: " + std::to_string(m_request.maxMemoryMb) + " is too large");
     if (!(m_request.timeoutSeconds >= 0) || m_request.timeoutSeconds > Limits::kMaxRunSeconds)
         throw InputError("--timeout: must be between 0 and " + std::to_string(Limits::kMaxRunSeconds) + " seconds");
     m_params = LessonLoader::resolveParams(lesson, *m_variant, m_request.params);
@@ -61,6 +63,8 @@ void LessonRunner::start()
     options.seed = m_request.seed;
     options.timeout = std::chrono::milliseconds(static_cast<long>(std::llround(timeout * 1000)));
     options.deadlockLinger = std::chrono::milliseconds(250); // long enough to see on the timeline
+    if (m_request.maxEvents > 0) options.maxEvents = m_request.maxEvents;
+    if (m_request.maxMemoryMb > 0) options.maxMemoryBytes = m_request.maxMemoryMb << 20;
     m_ctx = std::make_unique<RunContext>(options);
     m_ctx->gate().setRate(m_request.pacedRate);
     m_ctx->gate().setMode(m_request.gateMode);
@@ -92,6 +96,9 @@ void LessonRunner::controllerMain()
             } else if (!ctx.pollDeadlock() && ctx.gate().mode() != GateMode::Step) {
                 ctx.checkStalled();
             }
+            lock.unlock();
+            checkBudgets();
+            lock.lock();
         }
     });
 
@@ -101,10 +108,10 @@ void LessonRunner::controllerMain()
     } catch (const Cancelled&) {
     } catch (const PyError& e) {
         error = e.what();
-        ctx.setOutcome(RunOutcome::Failed);
+        ctx.fail(RunContext::currentActor(), e.what(), TraceRecorder::threadLine());
     } catch (const std::exception& e) {
         error = e.what();
-        ctx.setOutcome(RunOutcome::Failed);
+        ctx.fail(RunContext::currentActor(), e.what(), TraceRecorder::threadLine());
     }
     // Whatever the scenario did, nothing outlives the run.
     if (ctx.liveThreads() > 0) ctx.cancel(ctx.outcome() == RunOutcome::Running ? RunOutcome::Cancelled : ctx.outcome());
@@ -117,6 +124,9 @@ void LessonRunner::controllerMain()
     }
     watchCv.notify_all();
     watchdog.join();
+    // A run that recorded its budget's worth and ended between two looks of the watchdog still
+    // reached the budget: its trace was cut.
+    if (ctx.recorder().checkEventBudget() && ctx.outcome() == RunOutcome::Running) ctx.setOutcome(RunOutcome::Limit);
     ctx.setOutcome(RunOutcome::Completed);
 
     if (!summary.is_object()) summary = nlohmann::json::object();
@@ -128,11 +138,33 @@ void LessonRunner::controllerMain()
         summary["wall_ms"] = std::chrono::duration<double, std::milli>(t1 - t0).count();
     summary["outcome"] = runOutcomeName(ctx.outcome());
     auto errors = ctx.errors();
-    if (!error.empty()) errors.insert(errors.begin(), error);
+    if (!error.empty() && std::find(errors.begin(), errors.end(), error) == errors.end() &&
+        std::none_of(errors.begin(), errors.end(), [&](const std::string& e) { return e.ends_with(": " + error); }))
+        errors.insert(errors.begin(), error);
     if (!errors.empty()) summary["errors"] = errors;
+    const auto failure = ctx.failure();
+    if (ctx.outcome() == RunOutcome::Failed && failure) {
+        summary["failure"] = {{"thread", failure->thread}, {"line", failure->line}, {"message", failure->message}};
+        if (error.empty())
+            error = failure->thread + (failure->line > 0 ? " (line " + std::to_string(failure->line) + ")" : "") +
+                    ": " + failure->message;
+    }
+    const BudgetLimit limit = ctx.outcome() == RunOutcome::Limit ? ctx.recorder().limit() : BudgetLimit::None;
+    if (limit != BudgetLimit::None) summary["limit"] = budgetLimitName(limit);
 
     std::lock_guard lock(m_mutex);
     ctx.recorder().drainInto(m_builder, true);
+    if (limit != BudgetLimit::None) {
+        // The Mark goes in after the cut, at the instant recording stopped: the trace ends there.
+        Event mark;
+        mark.kind = EventKind::Mark;
+        mark.ts = std::min(ctx.recorder().stopTs(), ctx.recorder().now());
+        mark.text = m_builder.addText(limit == BudgetLimit::Events
+                                          ? "event budget reached (" + std::to_string(ctx.options().maxEvents) + " events)"
+                                          : "memory budget reached (" +
+                                                std::to_string(ctx.options().maxMemoryBytes >> 20) + " MB)");
+        m_builder.append(mark);
+    }
     m_builder.setFinished(true);
     m_final = m_builder.snapshot();
     try {
@@ -145,8 +177,59 @@ void LessonRunner::controllerMain()
     m_result.trace = m_final;
     m_result.summary = std::move(summary);
     m_result.error = error;
+    m_result.failure = ctx.outcome() == RunOutcome::Failed ? failure : std::nullopt;
+    m_result.limit = limit;
     m_finished = true;
     m_cv.notify_all();
+}
+
+void LessonRunner::checkBudgets()
+{
+    RunContext& ctx = *m_ctx;
+    if (ctx.cancelled()) return;
+    TraceRecorder& rec = ctx.recorder();
+    // A limit the hot path found stops the run first (the recorder already stopped recording at
+    // that instant); the threads need not spin while a drain runs. Memory is looked at before the
+    // event count: when both are crossed, the one that would cost the machine is the one to name.
+    const std::uint64_t maxBytes = ctx.options().maxMemoryBytes;
+    // What the process will hold once the backlog is drained: its RSS now plus, for every event
+    // recorded but not yet drained, what a drained event has cost the process so far in this run
+    // (RSS growth per event: the builder's storage, allocator overhead and all), and never less
+    // than the builder's own estimate. Conservative: the backlog's chunks are counted twice.
+    const std::uint64_t rss = processRssBytes();
+    if (m_rssAtStart == 0) m_rssAtStart = rss;
+    const std::uint64_t recorded = rec.recordedCount();
+    std::size_t builderBytes = 0, builderEvents = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        builderBytes = m_builder.approxBytes();
+        builderEvents = m_builder.eventCount();
+    }
+    std::size_t perEvent = std::max<std::size_t>(sizeof(Event) + 2 * sizeof(EventIndex),
+                                                 builderEvents ? builderBytes / builderEvents : 0);
+    const std::uint64_t backlog = rec.backlog();
+    const std::uint64_t drained = recorded > backlog ? recorded - backlog : 0;
+    const std::uint64_t backlogChunks = backlog * sizeof(Event);
+    if (drained > 0 && rss > m_rssAtStart + backlogChunks)
+        perEvent = std::max<std::size_t>(perEvent,
+                                         static_cast<std::size_t>((rss - m_rssAtStart - backlogChunks) / drained));
+    // An eighth of the budget is kept as headroom in the projection: the last drain, the final
+    // snapshot and the summary still allocate after the stop (measured: about a tenth more on
+    // the flood lesson).
+    rec.setMemoryEstimate(static_cast<std::size_t>(rss + maxBytes / 8), perEvent);
+    if (maxBytes > 0 && rec.limit() == BudgetLimit::None && (rss >= maxBytes || rec.projectedBytes() >= maxBytes))
+        rec.reachLimit(BudgetLimit::Memory);
+    rec.checkEventBudget();
+    if (rec.limit() != BudgetLimit::None) {
+        ctx.cancel(RunOutcome::Limit);
+        return;
+    }
+    // Drain here too, not only when a GUI asks for a snapshot: the writers' chunks are recycled
+    // instead of piling up until the end (the CLI never asks), and the builder's size is known.
+    {
+        std::lock_guard lock(m_mutex);
+        rec.drainInto(m_builder, false);
+    }
 }
 
 void LessonRunner::cancel() { cancel(RunOutcome::Cancelled); }

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -25,6 +26,9 @@ struct RunRequest {
     Lang lang = Lang::En;
     GateMode gateMode = GateMode::Free;
     double pacedRate = 1000.0;
+    // Budgets; 0 = the defaults (RunOptions::kDefaultMaxEvents, kDefaultMaxMemoryBytes).
+    std::uint64_t maxEvents = 0;
+    std::uint64_t maxMemoryMb = 0;
 };
 
 struct RunResult {
@@ -32,6 +36,8 @@ struct RunResult {
     std::shared_ptr<const Trace> trace;
     nlohmann::json summary;
     std::string error;                           // for Failed
+    std::optional<RunFailure> failure;           // for Failed: which engine thread, where, why
+    BudgetLimit limit = BudgetLimit::None;       // for Limit: which budget
 };
 
 // Runs one lesson variant: validates the request (throws InputError before anything starts),
@@ -68,6 +74,9 @@ public:
 
 private:
     void controllerMain();
+    // One watchdog look at the budgets: the event count, the process's RSS, the recorder's and
+    // the builder's own bytes. Cancels the run with Limit when one is passed.
+    void checkBudgets();
 
     RunRequest m_request;
     const Variant* m_variant = nullptr;
@@ -81,6 +90,7 @@ private:
     RunResult m_result;
     TraceBuilder m_builder;
     std::shared_ptr<const Trace> m_final;
+    std::uint64_t m_rssAtStart = 0; // watchdog only: the process's RSS at the run's first look
 };
 
 } // namespace lockstep

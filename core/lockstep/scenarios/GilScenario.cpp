@@ -422,9 +422,7 @@ private:
                     std::lock_guard lock(m_threadsMutex);
                     m_threads[index] = std::move(state);
                 }
-                ts->start(line);
-                body(*ts);
-                ts->finish();
+                ts->runThread(body, line);
             },
             m_mainActor);
     }

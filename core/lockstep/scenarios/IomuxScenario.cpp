@@ -67,6 +67,7 @@ public:
         checkBudget(in, c, budget);
         const std::uint64_t softBefore = budget.softLimit();
         const bool raised = budget.raiseSoftLimit();
+        if (raised) ctx.restoreFdSoftLimitOnRelease(softBefore);
         if (c.mux == MuxKind::Select) SelectMultiplexer::checkFd(ctx.cancelFd());
 
         ConnectionSet conns(&ctx);

@@ -16,6 +16,10 @@
 namespace lockstep {
 
 namespace {
+constexpr std::size_t kMaxTranscript = 10'000;
+} // namespace
+
+namespace {
 
 using nlohmann::json;
 
@@ -55,6 +59,7 @@ public:
     std::condition_variable m_cv;
     json m_vars;
     std::vector<std::string> m_transcript;
+    std::uint64_t m_transcriptDropped = 0;
     std::map<std::string, std::map<std::string, long>> m_counters; // thread -> counter -> value
     std::map<std::string, int> m_phase;                            // thread -> 0 running, 1 waiting/blocked, 2 ended
     long m_retries = 0;
@@ -142,7 +147,9 @@ private:
             const std::string text = m_thread.speaker.get(m_w.m_lang) + ": " + op.text.get(m_w.m_lang);
             m_ctx.recorder().recordText(EventKind::Say, m_self, text, {}, 0, op.line);
             std::lock_guard l(m_w.m_mutex);
-            m_w.m_transcript.push_back(text);
+            // A say in a loop must not grow the summary without bound: keep the first lines.
+            if (m_w.m_transcript.size() < kMaxTranscript) m_w.m_transcript.push_back(text);
+            else ++m_w.m_transcriptDropped;
             break;
         }
         case ScriptOp::Kind::Set: {
@@ -322,6 +329,7 @@ public:
 
         std::lock_guard l(world.m_mutex);
         summary["transcript"] = world.m_transcript;
+        if (world.m_transcriptDropped > 0) summary["transcript_dropped"] = world.m_transcriptDropped;
         summary["retries"] = world.m_retries;
         json counters = json::object();
         long total = 0;

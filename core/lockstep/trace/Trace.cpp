@@ -11,12 +11,12 @@ const Trace::SpanView kNoSpans;
 
 const ActorInfo* Trace::actor(ActorId id) const
 {
-    return id.valid() && id.value < m_actors.size() ? &m_actors[id.value] : nullptr;
+    return id.valid() && id.value < m_actors->size() ? &(*m_actors)[id.value] : nullptr;
 }
 
 std::optional<ActorId> Trace::findActor(std::string_view name) const
 {
-    for (const auto& a : m_actors)
+    for (const auto& a : *m_actors)
         if (a.name == name) return a.id;
     return std::nullopt;
 }

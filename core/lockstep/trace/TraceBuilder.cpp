@@ -7,6 +7,7 @@ namespace lockstep {
 void TraceBuilder::ensureActor(ActorId id)
 {
     if (!id.valid()) return;
+    if (m_actors.size() <= id.value) m_actorsShared.reset();
     while (m_actors.size() <= id.value) {
         ActorInfo info;
         info.id = ActorId(static_cast<std::uint32_t>(m_actors.size()));
@@ -33,11 +34,13 @@ void TraceBuilder::setActor(const ActorInfo& info)
 {
     ensureActor(info.id);
     m_actors[info.id.value] = info;
+    m_actorsShared.reset();
 }
 
 TextId TraceBuilder::addText(std::string_view text)
 {
     m_texts.push_back(std::string(text));
+    m_textBytes += text.size();
     return TextId(static_cast<std::uint32_t>(m_texts.size() - 1));
 }
 
@@ -68,7 +71,8 @@ void TraceBuilder::setFinished(bool finished) { m_finished = finished; }
 std::shared_ptr<const Trace> TraceBuilder::snapshot() const
 {
     auto t = std::make_shared<Trace>();
-    t->m_actors = m_actors;
+    if (!m_actorsShared) m_actorsShared = std::make_shared<const std::vector<ActorInfo>>(m_actors);
+    t->m_actors = m_actorsShared;
     t->m_events = m_events.view();
     t->m_byActor.reserve(m_byActor.size());
     for (const auto& v : m_byActor) t->m_byActor.push_back(v.view());
@@ -78,6 +82,20 @@ std::shared_ptr<const Trace> TraceBuilder::snapshot() const
     t->m_endTs = m_endTs;
     t->m_finished = m_finished;
     return t;
+}
+
+std::size_t TraceBuilder::actorChunkBytes() const
+{
+    std::size_t n = 0;
+    for (const auto& v : m_byActor) n += v.chunkBytes();
+    for (const auto& v : m_spans) n += v.chunkBytes();
+    return n;
+}
+
+std::size_t TraceBuilder::approxBytes() const
+{
+    return m_events.chunkBytes() + actorChunkBytes() + m_texts.chunkBytes() + m_textBytes +
+           m_actors.size() * (sizeof(ActorInfo) + sizeof(m_byActor[0]) + sizeof(m_spans[0]));
 }
 
 } // namespace lockstep

@@ -27,15 +27,22 @@ public:
     [[nodiscard]] std::size_t eventCount() const { return m_events.size(); }
     [[nodiscard]] std::int64_t lastTs() const { return m_lastTs; }
     [[nodiscard]] std::shared_ptr<const Trace> snapshot() const;
+    // Element storage of the per-actor indexes and state spans, all actors (it grows with their
+    // events: an actor without events costs none).
+    [[nodiscard]] std::size_t actorChunkBytes() const;
+    // Everything the builder holds, roughly (events, indexes, spans, texts, actors).
+    [[nodiscard]] std::size_t approxBytes() const;
 
 private:
     void ensureActor(ActorId id);
 
     std::vector<ActorInfo> m_actors;
+    mutable std::shared_ptr<const std::vector<ActorInfo>> m_actorsShared; // reset when an actor changes
     ChunkedVector<Event> m_events;
     std::vector<ChunkedVector<EventIndex, 12>> m_byActor;
     std::vector<ChunkedVector<StateSpan, 10>> m_spans;
     ChunkedVector<std::string, 8> m_texts;
+    std::size_t m_textBytes = 0;
     std::int64_t m_lastTs = 0;
     std::int64_t m_endTs = 0;
     bool m_finished = false;

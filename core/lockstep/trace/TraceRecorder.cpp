@@ -37,14 +37,19 @@ struct TraceRecorder::ThreadBuffer {
     ThreadBuffer(const ThreadBuffer&) = delete;
     ThreadBuffer& operator=(const ThreadBuffer&) = delete;
 
-    void push(const Event& e)
+    // Returns 0, or on starting a new chunk 1 (a recycled one) or 2 (a newly allocated one), so
+    // that the recorder does its budget accounting once per chunk, not once per event.
+    int push(const Event& e)
     {
         std::size_t slot = written % kChunkEvents;
+        int started = 0;
         if (slot == 0 && written != 0) {
             Chunk* c = takeFree();
+            started = 1;
             if (!c) {
                 c = new Chunk;
                 allocated.fetch_add(1, std::memory_order_relaxed);
+                started = 2;
             }
             c->next.store(nullptr, std::memory_order_relaxed);
             tail->next.store(c, std::memory_order_release);
@@ -53,6 +58,7 @@ struct TraceRecorder::ThreadBuffer {
         tail->events[slot] = e;
         ++written;
         published.store(written, std::memory_order_release);
+        return started;
     }
 
     // Writer: a retired chunk, or null.
@@ -62,25 +68,42 @@ struct TraceRecorder::ThreadBuffer {
         while (top && !freeTop.compare_exchange_weak(top, top->next.load(std::memory_order_relaxed),
                                                      std::memory_order_acquire, std::memory_order_acquire)) {
         }
+        if (top) spare.fetch_sub(1, std::memory_order_relaxed);
         return top;
     }
 
-    // Consumer: the next event to read, moving on to the next chunk (and retiring the one it
-    // leaves, which the writer is done with: it has published events past it) when needed.
-    const Event& read()
+    // Consumer (only while consumed < published): the next event to read, moving on to the next
+    // chunk (and retiring the one it leaves, which the writer is done with: it has published
+    // events past it) when needed. pop() then consumes it.
+    const Event& peek()
     {
         const std::size_t slot = consumed % kChunkEvents;
-        if (slot == 0 && consumed != 0) {
+        if (slot == 0 && consumed != 0 && !advanced) {
             Chunk* done = readChunk;
             readChunk = readChunk->next.load(std::memory_order_acquire);
             head = readChunk;
-            Chunk* top = freeTop.load(std::memory_order_relaxed);
-            do {
-                done->next.store(top, std::memory_order_relaxed);
-            } while (!freeTop.compare_exchange_weak(top, done, std::memory_order_release, std::memory_order_relaxed));
+            advanced = true;
+            // A few spare chunks are enough for a writer the consumer keeps up with; the rest of a
+            // backlog goes back to the system (each chunk is its own mapping), so that a burst
+            // does not keep its peak memory for the rest of the run.
+            if (spare.load(std::memory_order_relaxed) >= kSpareChunks) {
+                delete done;
+                allocated.fetch_sub(1, std::memory_order_relaxed);
+                freed = true;
+            } else {
+                spare.fetch_add(1, std::memory_order_relaxed);
+                Chunk* top = freeTop.load(std::memory_order_relaxed);
+                do {
+                    done->next.store(top, std::memory_order_relaxed);
+                } while (!freeTop.compare_exchange_weak(top, done, std::memory_order_release, std::memory_order_relaxed));
+            }
         }
-        ++consumed;
         return readChunk->events[slot];
+    }
+    void pop()
+    {
+        ++consumed;
+        advanced = false;
     }
 
     Chunk* head; // consumer side: the first chunk still in the list (for the destructor)
@@ -91,6 +114,10 @@ struct TraceRecorder::ThreadBuffer {
     // consumer side
     Chunk* readChunk;
     std::size_t consumed = 0;
+    bool advanced = false; // peek() already moved to the chunk holding slot `consumed`
+    bool freed = false;    // peek() freed a chunk: the recorder's byte count goes down
+    static constexpr std::size_t kSpareChunks = 4;
+    std::atomic<std::size_t> spare{0}; // chunks on the free stack
     std::atomic<Chunk*> freeTop{nullptr};
     std::atomic<std::size_t> allocated{1};
 };
@@ -101,12 +128,33 @@ struct LocalCache {
     TraceRecorder::ThreadBuffer* buffer = nullptr;
 };
 thread_local LocalCache t_cache;
+
+// The last text this thread interned, per recorder: a thread saying the same line in a loop
+// finds it here without the recorder's mutex.
+struct TextCache {
+    std::uint64_t serial = 0;
+    std::string text;
+    TextId id;
+};
+thread_local TextCache t_text;
+thread_local std::int32_t t_line = 0;
 } // namespace
+
+const char* budgetLimitName(BudgetLimit limit)
+{
+    switch (limit) {
+    case BudgetLimit::None: return "";
+    case BudgetLimit::Events: return "events";
+    case BudgetLimit::Memory: return "memory";
+    }
+    return "";
+}
 
 TraceRecorder::TraceRecorder()
     : m_start(std::chrono::steady_clock::now()), m_serial(g_nextSerial.fetch_add(1))
 {
     m_texts.emplace_back(); // TextId 0 is the empty string; invalid TextIds also read as empty
+    m_textIds.emplace(std::string_view(m_texts.front()), TextId(0));
 }
 
 TraceRecorder::~TraceRecorder() = default;
@@ -124,6 +172,7 @@ TraceRecorder::ThreadBuffer& TraceRecorder::newLocalBuffer()
     // If it switches recorders, it gets a fresh buffer in the new one.
     std::lock_guard lock(m_mutex);
     m_buffers.push_back(std::make_unique<ThreadBuffer>());
+    m_ownBytes.fetch_add(sizeof(ThreadBuffer::Chunk), std::memory_order_relaxed);
     t_cache.serial = m_serial;
     t_cache.buffer = m_buffers.back().get();
     return *t_cache.buffer;
@@ -145,9 +194,25 @@ ActorId TraceRecorder::registerActor(ActorKind kind, std::string name, ActorId p
 TextId TraceRecorder::intern(std::string_view text)
 {
     if (text.empty()) return TextId(0);
-    std::lock_guard lock(m_mutex);
-    m_texts.emplace_back(text);
-    return TextId(static_cast<std::uint32_t>(m_texts.size() - 1));
+    if (t_text.serial == m_serial && t_text.text == text) return t_text.id;
+    TextId id;
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_textIds.find(text); it != m_textIds.end()) {
+            id = it->second;
+        } else {
+            m_texts.emplace_back(text);
+            id = TextId(static_cast<std::uint32_t>(m_texts.size() - 1));
+            m_textIds.emplace(std::string_view(m_texts.back()), id);
+            // The string, its map entry and bucket, roughly.
+            m_ownBytes.fetch_add(text.size() + sizeof(std::string) + 4 * sizeof(void*), std::memory_order_relaxed);
+        }
+    }
+    if (m_maxBytes && m_ownBytes.load(std::memory_order_relaxed) >= m_maxBytes) reachLimit(BudgetLimit::Memory);
+    t_text.serial = m_serial;
+    t_text.text.assign(text);
+    t_text.id = id;
+    return id;
 }
 
 std::string TraceRecorder::actorName(ActorId id) const
@@ -167,7 +232,7 @@ void TraceRecorder::record(EventKind kind, ActorId actor, ActorId target, std::i
     e.text = text;
     e.line = line;
     e.kind = kind;
-    if (keeps(e.ts)) localBuffer().push(e);
+    if (keeps(e.ts)) push(e);
 }
 
 void TraceRecorder::recordState(ActorId actor, State state, ActorId target, std::int32_t line)
@@ -179,7 +244,7 @@ void TraceRecorder::recordState(ActorId actor, State state, ActorId target, std:
     e.line = line;
     e.kind = EventKind::StateChange;
     e.state = state;
-    if (keeps(e.ts)) localBuffer().push(e);
+    if (keeps(e.ts)) push(e);
 }
 
 void TraceRecorder::recordText(EventKind kind, ActorId actor, std::string_view text, ActorId target,
@@ -190,7 +255,61 @@ void TraceRecorder::recordText(EventKind kind, ActorId actor, std::string_view t
 
 void TraceRecorder::recordEvent(const Event& e)
 {
-    if (keeps(e.ts)) localBuffer().push(e);
+    if (keeps(e.ts)) push(e);
+}
+
+std::int32_t TraceRecorder::threadLine() { return t_line; }
+
+void TraceRecorder::resetThreadLine() { t_line = 0; }
+
+void TraceRecorder::push(const Event& e)
+{
+    if (e.line > 0) t_line = e.line;
+    if (const int started = localBuffer().push(e)) [[unlikely]]
+        onChunk(started == 2);
+}
+
+void TraceRecorder::onChunk(bool allocated)
+{
+    // The writer just filled a chunk: its events count towards the event budget. Counting whole
+    // chunks keeps a shared atomic off the per-event path; the watchdog's checkEventBudget() and
+    // the drain's cap make the count exact.
+    const std::uint64_t full = m_fullEvents.fetch_add(kChunkEvents, std::memory_order_relaxed) + kChunkEvents;
+    if (m_maxEvents && full >= m_maxEvents) reachLimit(BudgetLimit::Events);
+    if (allocated) {
+        // The writers outrunning the consumer show up here first: a new chunk means a backlog.
+        const std::size_t bytes =
+            m_ownBytes.fetch_add(sizeof(ThreadBuffer::Chunk), std::memory_order_relaxed) + sizeof(ThreadBuffer::Chunk);
+        if (m_maxBytes && bytes >= m_maxBytes) reachLimit(BudgetLimit::Memory);
+    }
+    if (m_maxBytes && projectedBytes() >= m_maxBytes) reachLimit(BudgetLimit::Memory);
+}
+
+void TraceRecorder::stopAt(std::int64_t ts)
+{
+    std::int64_t cur = m_stopAt.load(std::memory_order_acquire);
+    while (ts < cur && !m_stopAt.compare_exchange_weak(cur, ts, std::memory_order_acq_rel)) {
+    }
+}
+
+void TraceRecorder::setBudget(std::uint64_t maxEvents, std::uint64_t maxBytes)
+{
+    m_maxEvents = maxEvents;
+    m_maxBytes = maxBytes;
+}
+
+bool TraceRecorder::reachLimit(BudgetLimit limit)
+{
+    BudgetLimit none = BudgetLimit::None;
+    if (!m_limit.compare_exchange_strong(none, limit, std::memory_order_acq_rel)) return false;
+    stopAt(now());
+    return true;
+}
+
+bool TraceRecorder::checkEventBudget()
+{
+    if (!m_maxEvents || limit() != BudgetLimit::None) return false;
+    return recordedCount() >= m_maxEvents && reachLimit(BudgetLimit::Events);
 }
 
 std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64_t holdbackNs)
@@ -205,26 +324,53 @@ std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64
         for (auto& b : m_buffers) buffers.push_back(b.get());
     }
 
-    const std::size_t pendingBefore = m_pending.size();
-    for (ThreadBuffer* b : buffers) {
+    // A k-way merge of the per-thread buffers (each already in time order), straight into the
+    // builder: no copy of the backlog, no sort, no allocation, however far behind the consumer is.
+    // Equal stamps keep buffer order. Once the event budget's worth has been handed on the rest is
+    // still read (so the writers' chunks are recycled) but dropped.
+    const std::size_t cap = m_maxEvents ? static_cast<std::size_t>(m_maxEvents - 1) : SIZE_MAX;
+    const std::int64_t horizon = all ? INT64_MAX : now() - holdbackNs;
+    struct Head {
+        std::int64_t ts;
+        std::size_t order;
+        ThreadBuffer* buffer;
+        std::size_t published;
+    };
+    const auto later = [](const Head& a, const Head& b) { return a.ts != b.ts ? a.ts > b.ts : a.order > b.order; };
+    std::vector<Head> heap;
+    heap.reserve(buffers.size());
+    for (std::size_t i = 0; i < buffers.size(); ++i) {
+        ThreadBuffer* b = buffers[i];
         const std::size_t published = b->published.load(std::memory_order_acquire);
-        while (b->consumed < published) m_pending.push_back(b->read());
+        if (b->consumed < published) heap.push_back(Head{b->peek().ts, i, b, published});
     }
-    // Each buffer is already in time order; a stable sort keeps per-thread order for equal stamps.
-    if (m_pending.size() != pendingBefore)
-        std::stable_sort(m_pending.begin(), m_pending.end(),
-                         [](const Event& a, const Event& b) { return a.ts < b.ts; });
-
-    std::size_t take = m_pending.size();
-    if (!all) {
-        const std::int64_t horizon = now() - holdbackNs;
-        take = static_cast<std::size_t>(
-            std::lower_bound(m_pending.begin(), m_pending.end(), horizon,
-                             [](const Event& e, std::int64_t t) { return e.ts < t; }) -
-            m_pending.begin());
+    std::make_heap(heap.begin(), heap.end(), later);
+    std::size_t take = 0;
+    // A live drain hands on at most a batch, so that its caller (the runner's watchdog) looks at
+    // the budgets again before the builder has grown by a whole backlog.
+    constexpr std::size_t kLiveBatch = std::size_t{1} << 20;
+    std::size_t read = 0;
+    while (!heap.empty() && heap.front().ts < horizon && (all || read++ < kLiveBatch)) {
+        std::pop_heap(heap.begin(), heap.end(), later);
+        Head& h = heap.back();
+        if (m_drained < cap) {
+            builder.append(h.buffer->peek());
+            ++m_drained;
+            ++take;
+        }
+        h.buffer->pop();
+        if (h.buffer->freed) {
+            h.buffer->freed = false;
+            m_ownBytes.fetch_sub(sizeof(ThreadBuffer::Chunk), std::memory_order_relaxed);
+        }
+        m_drainedTotal.fetch_add(1, std::memory_order_relaxed);
+        if (h.buffer->consumed < h.published) {
+            h.ts = h.buffer->peek().ts;
+            std::push_heap(heap.begin(), heap.end(), later);
+        } else {
+            heap.pop_back();
+        }
     }
-    for (std::size_t i = 0; i < take; ++i) builder.append(m_pending[i]);
-    m_pending.erase(m_pending.begin(), m_pending.begin() + static_cast<std::ptrdiff_t>(take));
     // A stopped run's trace ends at the stop, not when the teardown after it was drained.
     const std::int64_t end = std::min(now(), m_stopAt.load(std::memory_order_acquire));
     builder.setEndTs(all ? std::max(end, builder.lastTs()) : std::max<std::int64_t>(builder.lastTs(), end - holdbackNs));
@@ -234,6 +380,23 @@ std::size_t TraceRecorder::drainInto(TraceBuilder& builder, bool all, std::int64
 } // namespace lockstep
 
 namespace lockstep {
+
+void TraceRecorder::setMemoryEstimate(std::size_t baseBytes, std::size_t bytesPerEvent)
+{
+    m_baseBytes.store(baseBytes, std::memory_order_relaxed);
+    m_bytesPerEvent.store(bytesPerEvent, std::memory_order_relaxed);
+}
+
+std::size_t TraceRecorder::projectedBytes() const
+{
+    const std::uint64_t full = m_fullEvents.load(std::memory_order_relaxed);
+    const std::uint64_t drained = m_drainedTotal.load(std::memory_order_relaxed);
+    const std::uint64_t backlog = full > drained ? full - drained : 0;
+    return m_baseBytes.load(std::memory_order_relaxed) +
+           static_cast<std::size_t>(backlog) * m_bytesPerEvent.load(std::memory_order_relaxed);
+}
+
+std::uint64_t TraceRecorder::backlog() const { return recordedCount() - m_drainedTotal.load(std::memory_order_relaxed); }
 
 std::size_t TraceRecorder::chunksAllocated() const
 {
