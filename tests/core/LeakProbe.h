@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+
 #include <dirent.h>
 #include <sys/wait.h>
 
@@ -41,6 +43,22 @@ struct LeakProbe {
         siginfo_t info{};
         // WNOWAIT: look without reaping. ECHILD = no children at all.
         p.hasChildren = ::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 || errno != ECHILD;
+        return p;
+    }
+
+    // now(), read again for up to `patience` until it matches `baseline`. pthread_join returns
+    // once the kernel clears the thread's tid, a moment before the task leaves /proc/self/task,
+    // so a thread joined just now may still be listed briefly; a real leak stays and is reported.
+    static LeakProbe settledTo(const LeakProbe& baseline,
+                               std::chrono::milliseconds patience = std::chrono::milliseconds(2000))
+    {
+        const auto deadline = std::chrono::steady_clock::now() + patience;
+        LeakProbe p = now();
+        while ((p.threads != baseline.threads || p.fds != baseline.fds || p.hasChildren != baseline.hasChildren)
+               && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            p = now();
+        }
         return p;
     }
 };

@@ -145,7 +145,7 @@ TEST(LessonRunner, HundredRunsLeaveNoThreadsFdsOrChildrenBehind)
             EXPECT_EQ(runner.wait().outcome, RunOutcome::Cancelled);
         }
     }
-    const auto after = test::LeakProbe::now();
+    const auto after = test::LeakProbe::settledTo(before);
     EXPECT_EQ(after.threads, before.threads);
     EXPECT_EQ(after.fds, before.fds);
     EXPECT_FALSE(after.hasChildren);
@@ -177,7 +177,7 @@ TEST(LessonRunner, EveryLessonVariantCancelsCleanly)
             }
         }
     }
-    const auto after = test::LeakProbe::now();
+    const auto after = test::LeakProbe::settledTo(before);
     EXPECT_EQ(after.threads, before.threads);
     EXPECT_EQ(after.fds, before.fds);
     EXPECT_FALSE(after.hasChildren);

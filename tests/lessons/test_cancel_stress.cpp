@@ -116,7 +116,7 @@ TEST_P(CancelStress, NothingOutlivesACancelledRun)
             EXPECT_EQ(result.summary.value("outcome", ""), "interrupted");
         }
 
-        const auto after = test::LeakProbe::now();
+        const auto after = test::LeakProbe::settledTo(before);
         ASSERT_EQ(after.threads, before.threads) << "threads left running";
         ASSERT_EQ(after.fds, before.fds) << "fds left open";
         ASSERT_FALSE(after.hasChildren) << "a child left running or unreaped";

@@ -117,15 +117,26 @@ TEST(GilTiming, ThreadsTakeTurnsWhileProcessesAndNoGilRunInParallel)
     GIL_REQUIRE_QUIET_MACHINE(1.7, 1000.0);
     std::ostringstream log;
     bool ok = false;
-    for (int attempt = 0; attempt < 3 && !ok; ++attempt) {
+    int judged = 0;
+    // An attempt counts only when the machine offered two free cores both before and after it: a
+    // quiet probe at the start says nothing of a neighbour that wakes up a second later (the
+    // parallel variants then look serial). Unjudged attempts are logged, and retried.
+    for (int attempt = 0; attempt < 5 && !ok; ++attempt) {
+        const auto before = MachineProbe::measure();
         const double seq = wallMs(runGil("cpu-sequential", { { "count", kCount } }));
         const double thr = wallMs(runGil("cpu-threads", { { "count", kCount }, { "threads", "2" } }));
         const double nogil = wallMs(runGil("cpu-nogil", { { "count", kCount }, { "threads", "2" } }));
         const double procs = wallMs(runGil("cpu-processes", { { "count", kCount }, { "processes", "2" } }));
-        log << "attempt " << attempt << ": sequential " << seq << " ms, threads/seq " << thr / seq << ", nogil/seq "
-            << nogil / seq << ", processes/seq " << procs / seq << "\n";
+        const auto after = MachineProbe::measure();
+        const bool quiet = before.parallelism >= 1.7 && after.parallelism >= 1.7;
+        log << "attempt " << attempt << (quiet ? "" : " (machine busy, not judged)") << ": " << before.parallelism
+            << " -> " << after.parallelism << " free cores, sequential " << seq << " ms, threads/seq " << thr / seq
+            << ", nogil/seq " << nogil / seq << ", processes/seq " << procs / seq << "\n";
+        if (!quiet) continue;
+        ++judged;
         ok = thr / seq >= 0.85 && thr / seq <= 1.4 && nogil / seq <= 0.75 && procs / seq <= 0.75;
     }
+    if (judged == 0) GTEST_SKIP() << "machine too busy during every attempt\n" << log.str();
     EXPECT_TRUE(ok) << log.str();
 }
 
@@ -275,7 +286,7 @@ TEST(GilLesson, ProcessesForkExitAsZombiesAndAreReaped)
         ASSERT_TRUE(gil.has_value());
         EXPECT_FALSE(intervalsIn(trace, *gil, State::Held).empty());
     }
-    const auto after = test::LeakProbe::now();
+    const auto after = test::LeakProbe::settledTo(before);
     EXPECT_FALSE(after.hasChildren);
     EXPECT_EQ(after.fds, before.fds);
     for (pid_t pid : pids) {
@@ -299,7 +310,7 @@ TEST(GilLesson, TimeLimitEndsEveryVariantWithoutLeaks)
         EXPECT_EQ(r.outcome, RunOutcome::TimedOut) << v.id << ": " << r.error;
         EXPECT_TRUE(r.trace->finished());
     }
-    const auto after = test::LeakProbe::now();
+    const auto after = test::LeakProbe::settledTo(before);
     EXPECT_EQ(after.threads, before.threads);
     EXPECT_EQ(after.fds, before.fds);
     EXPECT_FALSE(after.hasChildren);

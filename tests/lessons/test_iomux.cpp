@@ -352,7 +352,7 @@ TEST(Iomux, LeavesNoFdOrThreadBehind)
     const RunResult swept = LessonRunner::runToEnd(
         request("poll", {{"sweep", "10,300"}, {"active", "3"}, {"rounds", "3"}, {"warmup", "0"}}));
     EXPECT_EQ(swept.outcome, RunOutcome::Completed) << swept.error;
-    const LeakProbe after = LeakProbe::now();
+    const LeakProbe after = LeakProbe::settledTo(before);
     EXPECT_EQ(after.fds, before.fds);
     EXPECT_EQ(after.threads, before.threads);
 }
@@ -390,7 +390,7 @@ TEST(Iomux, CancelWakesTheServerInItsWaitAndLeaksNothing)
         // Stopped in its wait: the trace ends there.
         EXPECT_EQ(r.trace->spans(*server).back().state, State::BlockedIo);
     } // the runner owns the run context (and its cancel eventfd) until here
-    const LeakProbe after = LeakProbe::now();
+    const LeakProbe after = LeakProbe::settledTo(before);
     EXPECT_EQ(after.fds, before.fds);
     EXPECT_EQ(after.threads, before.threads);
 }
