@@ -26,7 +26,7 @@ JsonDocument JsonReader::parse(std::string_view text, const std::string& source)
     reader.skipWhitespace();
     if (reader.atEnd())
         reader.fail("the file is empty (allowed: a JSON object)");
-    doc.value = reader.parseValue("", 0);
+    doc.value = reader.parseValue(doc.locations->addRoot(reader.here()), 0);
     reader.skipWhitespace();
     if (!reader.atEnd())
         reader.fail("unexpected " + reader.describeHere() + " after the end of the JSON value (allowed: nothing)");
@@ -89,14 +89,14 @@ void JsonReader::failAt(std::pair<int, int> where, const std::string& what, std:
                      std::string(label) + ": " + what);
 }
 
-nlohmann::json JsonReader::parseValue(const std::string& pointer, int depth)
+nlohmann::json JsonReader::parseValue(std::size_t node, int depth)
 {
     if (++m_values > Limits::kMaxValues) {
         fail("more than " + std::to_string(Limits::kMaxValues) + " values (allowed: at most " +
                  std::to_string(Limits::kMaxValues) + ")",
              "size");
     }
-    m_doc.positions[pointer] = here();
+    m_doc.locations->setValue(node, here());
     const char c = peek();
     switch (c) {
     case '{':
@@ -106,7 +106,7 @@ nlohmann::json JsonReader::parseValue(const std::string& pointer, int depth)
                      " levels (allowed: at most " + std::to_string(Limits::kMaxDepth) + ")",
                  "nesting");
         }
-        return c == '{' ? parseObject(pointer, depth + 1) : parseArray(pointer, depth + 1);
+        return c == '{' ? parseObject(node, depth + 1) : parseArray(node, depth + 1);
     case '"': return parseString();
     case 't': parseLiteral("true"); return true;
     case 'f': parseLiteral("false"); return false;
@@ -119,7 +119,7 @@ nlohmann::json JsonReader::parseValue(const std::string& pointer, int depth)
     }
 }
 
-nlohmann::json JsonReader::parseObject(const std::string& pointer, int depth)
+nlohmann::json JsonReader::parseObject(std::size_t node, int depth)
 {
     nlohmann::json object = nlohmann::json::object();
     advance(); // '{'
@@ -141,10 +141,9 @@ nlohmann::json JsonReader::parseObject(const std::string& pointer, int depth)
             fail("expected ':' after member name, found " + describeHere() + " (allowed: \"name\": value)");
         advance();
         skipWhitespace();
-        const std::string child = JsonPath::child(pointer, key);
         if (object.contains(key))
             failAt(keyPosition, "duplicate key '" + JsonPath::printable(key) + "' (allowed: each key once per object)");
-        m_doc.keyPositions[child] = keyPosition;
+        const std::size_t child = m_doc.locations->addMember(node, key, keyPosition);
         nlohmann::json value = parseValue(child, depth);
         object[std::move(key)] = std::move(value);
         skipWhitespace();
@@ -161,7 +160,7 @@ nlohmann::json JsonReader::parseObject(const std::string& pointer, int depth)
     }
 }
 
-nlohmann::json JsonReader::parseArray(const std::string& pointer, int depth)
+nlohmann::json JsonReader::parseArray(std::size_t node, int depth)
 {
     nlohmann::json array = nlohmann::json::array();
     advance(); // '['
@@ -173,7 +172,7 @@ nlohmann::json JsonReader::parseArray(const std::string& pointer, int depth)
     for (;;) {
         if (peek() == ']')
             fail("trailing comma before ']' (allowed: another element after ',')");
-        array.push_back(parseValue(JsonPath::child(pointer, array.size()), depth));
+        array.push_back(parseValue(m_doc.locations->addElement(node, array.size()), depth));
         skipWhitespace();
         if (peek() == ',') {
             advance();

@@ -21,9 +21,10 @@ public:
 private:
     JsonReader(std::string_view text, const std::string& source, JsonDocument& doc);
 
-    nlohmann::json parseValue(const std::string& pointer, int depth);
-    nlohmann::json parseObject(const std::string& pointer, int depth);
-    nlohmann::json parseArray(const std::string& pointer, int depth);
+    // `node`: this value's entry in the document's locations.
+    nlohmann::json parseValue(std::size_t node, int depth);
+    nlohmann::json parseObject(std::size_t node, int depth);
+    nlohmann::json parseArray(std::size_t node, int depth);
     std::string parseString();
     nlohmann::json parseNumber();
     void parseLiteral(std::string_view word);

@@ -123,9 +123,8 @@ std::string Lesson::locate(const std::string& pointer) const
     const std::string& source = path.empty() ? (id.empty() ? std::string("<lesson>") : id) : path;
     std::string p = pointer;
     for (;;) {
-        const auto it = positions.find(p);
-        if (it != positions.end())
-            return source + ":" + std::to_string(it->second.first) + ":" + std::to_string(it->second.second);
+        if (const auto* at = locations ? locations->find(p) : nullptr)
+            return source + ":" + std::to_string(at->first) + ":" + std::to_string(at->second);
         if (p.empty())
             return source;
         p = JsonPath::parent(p);
@@ -134,11 +133,11 @@ std::string Lesson::locate(const std::string& pointer) const
 
 std::string Lesson::locateKey(const std::string& pointer) const
 {
-    const auto it = keyPositions.find(pointer);
-    if (it == keyPositions.end())
+    const auto* at = locations ? locations->findKey(pointer) : nullptr;
+    if (at == nullptr)
         return locate(pointer);
     const std::string& source = path.empty() ? (id.empty() ? std::string("<lesson>") : id) : path;
-    return source + ":" + std::to_string(it->second.first) + ":" + std::to_string(it->second.second);
+    return source + ":" + std::to_string(at->first) + ":" + std::to_string(at->second);
 }
 
 } // namespace lockstep

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "lockstep/lesson/JsonLocations.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,8 +75,7 @@ struct Lesson {
     std::vector<ParamSpec> params;
     std::vector<Variant> variants;
     std::string path;                     // file it was loaded from
-    std::map<std::string, std::pair<int, int>> positions; // JSON pointer -> (line, column)
-    std::map<std::string, std::pair<int, int>> keyPositions; // member's JSON pointer -> its key's (line, column)
+    std::shared_ptr<const JsonLocations> locations; // where each value and key of the file sits
 
     [[nodiscard]] const Variant* variant(std::string_view id) const;
     [[nodiscard]] const ParamSpec* param(std::string_view name) const;

@@ -59,17 +59,15 @@ std::string LessonParser::where(const std::string& pointer, bool key) const
     std::pair<int, int> position{1, 1};
     bool found = false;
     if (key) {
-        const auto it = m_doc.keyPositions.find(pointer);
-        if (it != m_doc.keyPositions.end()) {
-            position = it->second;
+        if (const auto* at = m_doc.locations->findKey(pointer)) {
+            position = *at;
             found = true;
         }
     }
     // A missing key is reported at the object that lacks it: walk up to the nearest value we have.
     for (std::string p = pointer; !found;) {
-        const auto it = m_doc.positions.find(p);
-        if (it != m_doc.positions.end()) {
-            position = it->second;
+        if (const auto* at = m_doc.locations->find(p)) {
+            position = *at;
             found = true;
         } else if (p.empty()) {
             break;
@@ -102,8 +100,8 @@ std::vector<std::string> LessonParser::keysInFileOrder(const std::string& pointe
     std::vector<std::pair<std::pair<int, int>, std::string>> keyed;
     keyed.reserve(object.size());
     for (const auto& item : object.items()) {
-        const auto it = m_doc.keyPositions.find(JsonPath::child(pointer, item.key()));
-        keyed.emplace_back(it != m_doc.keyPositions.end() ? it->second : std::pair<int, int>{0, 0}, item.key());
+        const auto* at = m_doc.locations->findKey(JsonPath::child(pointer, item.key()));
+        keyed.emplace_back(at != nullptr ? *at : std::pair<int, int>{0, 0}, item.key());
     }
     std::sort(keyed.begin(), keyed.end());
     std::vector<std::string> keys;
@@ -252,8 +250,7 @@ Lesson LessonParser::parse()
         checkReferences(pointer, m_lesson.variants[i].config);
     }
     m_lesson.path = m_source;
-    m_lesson.positions = m_doc.positions;
-    m_lesson.keyPositions = m_doc.keyPositions;
+    m_lesson.locations = m_doc.locations; // shared: copying a Lesson copies no positions
     return std::move(m_lesson);
 }
 
