@@ -103,7 +103,6 @@ PacedLoop PacedLoop::calibrated(double nsPerTurn)
         std::vector<double> ratios;
         for (int r = 0; r < kReps; ++r) {
             const double ref = reference.measureNsPerTurn(referenceTurns, 1);
-            referenceNs = std::min(referenceNs, ref);
             referenceSamples.push_back(ref);
             ratios.push_back(candidate.measureNsPerTurn(turns, 1) / ref);
         }
@@ -117,6 +116,14 @@ PacedLoop PacedLoop::calibrated(double nsPerTurn)
     double c0 = relative(s0);
     int s1 = kProbe;
     double c1 = 1.0;
+    // The reference's undisturbed cost: a low percentile of its samples so far, not the very
+    // fastest, which may be an outlier of the thread clock.
+    auto updateReference = [&] {
+        std::vector<double> sorted = referenceSamples;
+        std::sort(sorted.begin(), sorted.end());
+        referenceNs = std::min(referenceNs, sorted[sorted.size() / 10]);
+    };
+    updateReference();
     auto goal = [&] { return nsPerTurn / referenceNs; };
     int best = std::abs(c0 - goal()) < std::abs(c1 - goal()) ? s0 : s1;
     double bestRatio = best == s0 ? c0 : c1;
@@ -127,6 +134,7 @@ PacedLoop PacedLoop::calibrated(double nsPerTurn)
         const int s2 = std::clamp(static_cast<int>(std::lround(s1 + (goal() - c1) / slope)), 0, limit);
         if (s2 == s1 || (s2 == 0 && s1 == 0)) break;
         const double c2 = relative(s2);
+        updateReference();
         s0 = s1;
         c0 = c1;
         s1 = s2;
@@ -139,6 +147,7 @@ PacedLoop PacedLoop::calibrated(double nsPerTurn)
     const double bestCost = bestRatio * referenceNs;
     loop.m_spin = best;
     loop.m_measured = bestCost;
+    loop.m_reference = referenceNs;
     std::sort(referenceSamples.begin(), referenceSamples.end());
     loop.m_spread = referenceSamples[referenceSamples.size() * 9 / 10] / referenceSamples[referenceSamples.size() / 10];
     cache.emplace(key, loop);

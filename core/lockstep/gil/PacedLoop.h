@@ -35,12 +35,16 @@ public:
     // reference loop's cost over the calibration, about 1.05 on a quiet machine. Above ~1.3 the
     // machine was too busy for the calibration to be trusted to better than that factor.
     [[nodiscard]] double calibrationSpread() const { return m_spread; }
+    // What the fixed reference loop cost per turn during the calibration: two calibrations made
+    // at a different speed of the core (a hypervisor's neighbour came or went) differ in it.
+    [[nodiscard]] double referenceNsPerTurn() const { return m_reference; }
 
 private:
     int m_spin = 0;
     double m_target = 0;
     double m_measured = 0;
     double m_spread = 1;
+    double m_reference = 0;
 };
 
 } // namespace lockstep
