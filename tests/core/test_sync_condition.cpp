@@ -478,7 +478,9 @@ TEST_F(SyncTest, CancelUnblocksConditionWait)
             throw;
         }
     });
-    ASSERT_TRUE(eventually([&] { return c.waiterCount() == 1; }));
+    // In the deque is not yet waiting: as in CPython, the waiter is queued before it releases
+    // the lock and blocks. Cancel once W is really Waiting, so that the trace ends with it.
+    ASSERT_TRUE(eventually([&] { return c.waiterCount() == 1 && ctx.stateOf(w) == State::Waiting; }));
     ctx.cancel();
     const TracePtr trace = finish();
     EXPECT_TRUE(sawCancelled.load());

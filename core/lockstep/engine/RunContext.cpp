@@ -162,6 +162,12 @@ void RunContext::joinAll()
     }
 }
 
+State RunContext::stateOf(ActorId actor) const
+{
+    std::lock_guard lock(m_mutex);
+    return actor.value < m_states.size() ? m_states[actor.value].state : State::New;
+}
+
 void RunContext::setState(ActorId actor, State state, ActorId target, bool timed, std::int32_t line)
 {
     m_recorder.recordState(actor, state, target, line);

@@ -107,6 +107,9 @@ public:
         RunContext& m_ctx;
         ActorId m_actor;
     };
+    // The state last set for a thread actor (New for unknown ids). The event recording it is
+    // already in the recorder when this reports it.
+    [[nodiscard]] State stateOf(ActorId actor) const;
     // Monotonic counter bumped on every state change: "nothing moved" = unchanged.
     [[nodiscard]] std::uint64_t progress() const { return m_progress.load(); }
 
