@@ -8,6 +8,7 @@
 #include "gui/LessonBrowser.h"
 #include "gui/LessonPage.h"
 #include "gui/MainWindow.h"
+#include "WindowTestSupport.h"
 #include "gui/ParameterPanel.h"
 #include "gui/RunController.h"
 #include "gui/SweepRunner.h"
@@ -65,20 +66,7 @@ std::vector<std::string> sourceLessonIds()
     return ids;
 }
 
-std::unique_ptr<MainWindow> makeWindow(Lang lang = Lang::En)
-{
-    MainWindow::Options options;
-    options.lessonsDir = QStringLiteral(LOCKSTEP_SOURCE_LESSONS);
-    options.persistSettings = false;
-    options.lang = lang;
-    options.presenter = false;
-    options.dark = false;
-    options.animations = false;
-    auto w = std::make_unique<MainWindow>(options);
-    w->resize(1920, 1080);
-    w->show();
-    return w;
-}
+using guitest::makeWindow;
 
 bool waitFinished(MainWindow& w, int timeoutMs = kRunTimeoutMs)
 {

@@ -4,6 +4,7 @@
 #include "../core/LeakProbe.h"
 
 #include "gui/MainWindow.h"
+#include "WindowTestSupport.h"
 #include "gui/RunController.h"
 
 #include <gtest/gtest.h>
@@ -21,20 +22,7 @@ using namespace lockstep::ui;
 
 namespace {
 
-std::unique_ptr<MainWindow> makeWindow()
-{
-    MainWindow::Options options;
-    options.lessonsDir = QStringLiteral(LOCKSTEP_SOURCE_LESSONS);
-    options.persistSettings = false;
-    options.lang = Lang::En;
-    options.presenter = false;
-    options.dark = false;
-    options.animations = false;
-    auto w = std::make_unique<MainWindow>(options);
-    w->resize(1280, 800);
-    w->show();
-    return w;
-}
+std::unique_ptr<MainWindow> makeWindow() { return guitest::makeWindow(Lang::En, QSize(1280, 800)); }
 
 } // namespace
 
