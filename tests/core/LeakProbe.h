@@ -33,8 +33,22 @@ struct LeakProbe {
     {
         // ThreadSanitizer starts a background thread of its own at the first pthread_create and
         // keeps it: start (and join) one thread before the first count so that it is in every count.
+        // That thread, joined, still shows in /proc/self/task for a moment (see settledTo): wait
+        // until it is gone, or until the count has stood still for 50 ms (TSan's own thread stays),
+        // so that the first count, usually a test's baseline, does not include it.
         [[maybe_unused]] static const bool runtimeSettled = [] {
+            const std::size_t before = countEntries("/proc/self/task");
             std::thread([] {}).join();
+            const auto start = std::chrono::steady_clock::now();
+            auto lastChange = start;
+            std::size_t last = countEntries("/proc/self/task");
+            while (last > before && std::chrono::steady_clock::now() - lastChange < std::chrono::milliseconds(50)
+                   && std::chrono::steady_clock::now() - start < std::chrono::seconds(2)) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                const std::size_t n = countEntries("/proc/self/task");
+                if (n != last) lastChange = std::chrono::steady_clock::now();
+                last = n;
+            }
             return true;
         }();
         LeakProbe p;
