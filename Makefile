@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CMAKE_ARGS ?=
 LESSON ?=
 
-.PHONY: all deps configure build run test bench package clean
+.PHONY: all deps configure build run test bench fuzz package clean
 
 all: build
 
@@ -30,6 +30,18 @@ bench: deps
 	@cmake --preset release $(CMAKE_ARGS) >/dev/null
 	@cmake --build build/release -j $(JOBS)
 	@for b in build/release/tests/*_bench; do echo "== $$b"; $$b --benchmark_min_time=0.2; done
+
+# Coverage-guided fuzzing of the lesson loader (libFuzzer, clang), by hand: FUZZ_SECONDS=600 make fuzz.
+# Starts from the shipped lessons; findings land in build/fuzz/findings (crash-*, timeout-*, oom-*).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@bash scripts/install-deps.sh --with fuzz
+	@cmake --preset fuzz $(CMAKE_ARGS) >/dev/null
+	@cmake --build build/fuzz -j $(JOBS) --target lesson_fuzzer
+	@mkdir -p build/fuzz/corpus build/fuzz/findings && cp -n lessons/*.json build/fuzz/corpus/
+	@build/fuzz/tests/fuzz/lesson_fuzzer build/fuzz/corpus -dict=tests/fuzz/lesson.dict \
+	    -max_len=65536 -timeout=5 -rss_limit_mb=2048 -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=build/fuzz/findings/ -print_final_stats=1
 
 # A Debian package from an optimised build, left in this folder: `apt install ./lockstep_*.deb`.
 package: deps

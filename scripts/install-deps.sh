@@ -1,11 +1,29 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Lockstep needs to build, test and run, but only those missing.
 # Idempotent and quiet when everything is present. Works as root or through sudo.
+# `--with GROUP` also installs the list's lines tagged `@GROUP` (e.g. `--with fuzz` for make fuzz).
 set -euo pipefail
 
 # One list, read by this script and by the set-up check (tests/setup/check_setup.py).
 LIST="$(dirname "$0")/packages.txt"
-mapfile -t PACKAGES < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$LIST")
+GROUPS_WANTED=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --with) [ $# -ge 2 ] || { echo "install-deps: --with needs a group name" >&2; exit 2; }
+            GROUPS_WANTED+=("$2"); shift 2 ;;
+    *) echo "install-deps: unknown argument '$1' (allowed: --with GROUP)" >&2; exit 2 ;;
+  esac
+done
+PACKAGES=()
+while read -r name tag _; do
+  [ -n "$name" ] || continue
+  if [ -n "$tag" ]; then
+    want=no
+    for g in "${GROUPS_WANTED[@]}"; do [ "$tag" = "@$g" ] && want=yes; done
+    [ $want = yes ] || continue
+  fi
+  PACKAGES+=("$name")
+done < <(sed -e 's/#.*//' "$LIST")
 
 missing=()
 for p in "${PACKAGES[@]}"; do
