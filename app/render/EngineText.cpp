@@ -23,6 +23,9 @@ constexpr std::array kPatterns{
             QT_TRANSLATE_NOOP("EngineText", "calibrating the countdown loop to CPython's pace")},
     Pattern{R"(one turn of `while n > 0: n -= 1` now costs (\S+) ns \(target (\S+) ns\))",
             QT_TRANSLATE_NOOP("EngineText", "one turn of `while n > 0: n -= 1` now costs %1 ns (target %2 ns)")},
+    Pattern{R"(machine busy: (\S+) of (\d+) cores were free, this mode needs (\d+): what it shows here is not what a quiet machine shows)",
+            QT_TRANSLATE_NOOP("EngineText", "machine busy: %1 of %2 cores were free, this mode needs %3: what it "
+                                            "shows here is not what a quiet machine shows")},
     Pattern{R"(client of fd (\d+) got (\d+) of (\d+) echo bytes: the server was not told about the rest)",
             QT_TRANSLATE_NOOP("EngineText",
                               "client of fd %1 got %2 of %3 echo bytes: the server was not told about the rest")},

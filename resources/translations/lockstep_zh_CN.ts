@@ -20,6 +20,10 @@
         <translation>把倒数循环校准到 CPython 的速度</translation>
     </message>
     <message>
+        <source>machine busy: %1 of %2 cores were free, this mode needs %3: what it shows here is not what a quiet machine shows</source>
+        <translation>机器忙：%2 个核心中只有 %1 个空闲，这个模式需要 %3 个：这里显示的不是空闲机器上的样子</translation>
+    </message>
+    <message>
         <source>one turn of `while n &gt; 0: n -= 1` now costs %1 ns (target %2 ns)</source>
         <translation>`while n &gt; 0: n -= 1` 每转一圈现在花 %1 纳秒（目标 %2 纳秒）</translation>
     </message>

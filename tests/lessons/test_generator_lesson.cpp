@@ -139,7 +139,7 @@ TEST(GeneratorLesson, TraceShowsBothStacksAndTheArrowsBetweenThem)
 
 TEST(GeneratorLesson, BadInputIsAClearInputError)
 {
-    EXPECT_NE(inputError("script", {{"script", "next;sned:1"}}).find("parameter script: operation 2 of 2 ('sned:1')"),
+    EXPECT_NE(inputError("script", {{"script", "next;sned:1"}}).find("script: operation 2 of 2 ('sned:1')"),
               std::string::npos);
     EXPECT_NE(inputError("script", {{"script", "throw:OSError"}}).find("unknown exception class 'OSError'"),
               std::string::npos);

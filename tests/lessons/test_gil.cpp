@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <set>
@@ -86,8 +88,10 @@ TEST(GilLesson, EveryVariantCompletesWithItsSummaryKeys)
         SCOPED_TRACE(v.id + ": " + r.summary.dump());
         ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
         const json& s = r.summary;
-        for (const char* key : { "wall_ms", "switch_interval_ms", "gil_switches", "gil_switches_per_s", "actors" })
+        for (const char* key :
+            { "wall_ms", "switch_interval_ms", "gil_switches", "gil_switches_per_s", "actors", "machine_busy" })
             EXPECT_TRUE(s.contains(key)) << key;
+        EXPECT_TRUE(s.at("machine_busy").is_boolean());
         EXPECT_TRUE(s.contains("threads") || s.contains("processes"));
         EXPECT_FALSE(s.contains("errors"));
         EXPECT_DOUBLE_EQ(s.at("switch_interval_ms").get<double>(), 5.0);
@@ -166,24 +170,35 @@ TEST(GilTiming, ConvoyLatencyIsAboutOneIntervalAndGrowsWithIt)
     GIL_REQUIRE_QUIET_MACHINE(1.7, 100.0);
     std::ostringstream log;
     bool ok = false;
-    for (int attempt = 0; attempt < 3 && !ok; ++attempt) {
+    int judged = 0;
+    // The convoy needs a free core beside the CPU-bound thread, for the whole run: an attempt
+    // counts only when none of its runs found the machine busy (the engine's own passive probe,
+    // summary key machine_busy), since CPython shows no convoy either then.
+    for (int attempt = 0; attempt < 4 && !ok; ++attempt) {
         std::map<double, double> median;
         double alone = 0;
+        bool busy = false;
         for (const double intervalMs : { 1.0, 5.0, 20.0 }) {
             const RunResult r = runGil("convoy",
                 { { "rounds", intervalMs >= 20 ? "10" : "20" }, { "switch_interval_ms", std::to_string(intervalMs) } });
             ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
             median[intervalMs] = convoyMedianMs(r);
             alone = std::max(alone, r.summary.at("io_latency_alone_ms").at("median").get<double>());
+            busy = busy || r.summary.at("machine_busy").get<bool>();
             log << "attempt " << attempt << ", " << intervalMs << " ms: median " << median[intervalMs] << " ms, p99 "
                 << r.summary.at("io_latency_ms").at("p99").get<double>() << " ms, alone "
-                << r.summary.at("io_latency_alone_ms").at("median").get<double>() << " ms\n";
+                << r.summary.at("io_latency_alone_ms").at("median").get<double>() << " ms, free cores "
+                << r.summary.at("free_cores").dump() << (r.summary.at("machine_busy").get<bool>() ? " (busy)" : "")
+                << "\n";
         }
+        if (busy) continue;
+        ++judged;
         ok = true;
         for (const auto& [interval, m] : median)
             ok = ok && m >= 0.3 * interval && m <= 3 * interval;
         ok = ok && median[20.0] > median[5.0] && median[5.0] > median[1.0] && alone < 0.3;
     }
+    if (judged == 0) GTEST_SKIP() << "machine busy during every attempt (no free core for the convoy)\n" << log.str();
     EXPECT_TRUE(ok) << log.str();
 }
 
@@ -343,17 +358,23 @@ TEST(GilLesson, BadConfigIsAnInputErrorThatSaysWhatIsAllowed)
                   .find("mode: unknown mode 'thread' (allowed: sequential, threads, nogil, "
                         "processes, io, convoy)"),
         std::string::npos);
-    EXPECT_NE(with("threads", 65).find("threads: must be from 1 to 64 (got 65)"), std::string::npos);
-    EXPECT_NE(with("threads", 1.5).find("threads: must be an integer from 1 to 64"), std::string::npos);
-    EXPECT_NE(with("switch_interval_ms", 0.05).find("switch_interval_ms: must be from 0.1 to 100"), std::string::npos);
-    EXPECT_NE(with("count", "many").find("count: must be an integer"), std::string::npos);
+    EXPECT_NE(with("threads", 65).find("threads: 65 is out of range (allowed: an integer 1..64)"), std::string::npos);
+    EXPECT_NE(with("threads", 1.5).find("threads: wrong type: found a number 1.5 (allowed: an integer 1..64)"),
+        std::string::npos);
+    // One reader for every engine: 2.0 is a float, as in Python, not the integer 2.
+    EXPECT_NE(with("threads", 2.0).find("threads: wrong type: found a number 2"), std::string::npos)
+        << with("threads", 2.0);
+    EXPECT_NE(with("switch_interval_ms", 0.05)
+                  .find("switch_interval_ms: 0.05 is out of range (allowed: a number 0.1..100)"),
+        std::string::npos);
+    EXPECT_NE(with("count", "many").find("count: wrong type: found a string"), std::string::npos);
     EXPECT_NE(with("processes", 2)
                   .find("processes: unknown key for mode 'threads' (allowed: mode, "
                         "switch_interval_ms, ns_per_turn, count, threads)"),
         std::string::npos);
     json procs = { { "mode", "processes" }, { "processes", 17 } };
-    EXPECT_NE(messageFor(procs).find("processes: must be from 1 to 16 (got 17)"), std::string::npos);
-    EXPECT_NE(messageFor(json::object()).find("mode: missing"), std::string::npos);
+    EXPECT_NE(messageFor(procs).find("processes: 17 is out of range (allowed: an integer 1..16)"), std::string::npos);
+    EXPECT_NE(messageFor(json::object()).find("mode: required key is missing"), std::string::npos);
     // The message points into the lesson file.
     EXPECT_NE(with("threads", 0).find("gil.json:"), std::string::npos);
 
@@ -365,4 +386,91 @@ TEST(GilLesson, BadConfigIsAnInputErrorThatSaysWhatIsAllowed)
     EXPECT_THROW(LessonRunner runner(req), InputError);
     req.params = { { "switch_interval_ms", "200" } };
     EXPECT_THROW(LessonRunner runner(req), InputError);
+}
+
+// Thread.start() waits on the new thread's _started event with the GIL released: the new thread
+// takes the GIL at once, before the starter reaches its next line, and the starter waits for it
+// to come back (a drop request, a switch interval later: the new thread is counting).
+TEST(GilLesson, ThreadStartHandsTheGilToTheNewThread)
+{
+    const RunResult r
+        = runGil("cpu-threads", { { "count", kCount }, { "threads", "2" }, { "switch_interval_ms", "5" } });
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    const Trace& trace = *r.trace;
+    const auto main = trace.findActor("MainThread");
+    const auto t1 = trace.findActor("Thread-1");
+    ASSERT_TRUE(main && t1);
+    std::vector<std::int64_t> mainLines; // when MainThread reached a line: t.start() twice, then joins
+    std::int64_t t1Taken = -1, mainRetaken = -1, mainRequested = -1;
+    for (const Event& e : trace.events()) {
+        if (e.kind == EventKind::LineReached && e.actor == *main) mainLines.push_back(e.ts);
+        if (e.kind == EventKind::GilTaken && e.actor == *t1 && t1Taken < 0) t1Taken = e.ts;
+        if (t1Taken >= 0 && e.actor == *main && e.kind == EventKind::GilRequest && mainRequested < 0)
+            mainRequested = e.ts;
+        if (t1Taken >= 0 && e.actor == *main && e.kind == EventKind::GilTaken && mainRetaken < 0) mainRetaken = e.ts;
+    }
+    ASSERT_GE(mainLines.size(), 2U);
+    ASSERT_GE(t1Taken, 0);
+    // Before the second t.start(): the first one did not return until Thread-1 had run.
+    EXPECT_LT(t1Taken, mainLines[1]);
+    ASSERT_GE(mainRequested, 0);
+    ASSERT_GT(mainRetaken, mainRequested);
+    // The starter asked for the GIL back and waited for its drop request to be honoured.
+    EXPECT_GE(mainRetaken - mainRequested, 2'500'000) << "MainThread got the GIL back after "
+                                                      << (mainRetaken - mainRequested) / 1000 << " us";
+    EXPECT_LT(mainRetaken, mainLines[1]);
+}
+
+// The calibration of the countdown (~0.1 s) happens before the run's time zero: the program's
+// first events are at the start of the timeline, not after an empty stretch.
+TEST(GilLesson, CalibrationIsOffTheRecord)
+{
+    const RunResult r = runGil("cpu-sequential", { { "count", "100000" } });
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    const auto main = r.trace->findActor("MainThread");
+    ASSERT_TRUE(main);
+    std::int64_t first = -1;
+    for (const Event& e : r.trace->events())
+        if (e.actor == *main) {
+            first = e.ts;
+            break;
+        }
+    ASSERT_GE(first, 0);
+    EXPECT_LT(first, 50'000'000) << "MainThread's first event at " << first / 1000000 << " ms";
+}
+
+// With both cores taken by other processes, a convoy run says the machine was busy instead of
+// silently showing no convoy (CPython shows none either then).
+TEST(GilLesson, ConvoyOnABusyMachineSaysSo)
+{
+    std::vector<pid_t> hogs;
+    for (int i = 0; i < 3; ++i) {
+        const pid_t pid = ::fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            ::alarm(30); // never outlive a crashed test
+            // Lowest priority: they fill idle cores (which is all the probe needs to see) but
+            // leave the tests running beside this one the CPU they ask for.
+            (void)::nice(19);
+            for (;;) { }
+        }
+        hogs.push_back(pid);
+    }
+    const RunResult r = runGil("convoy", { { "rounds", "40" } });
+    for (const pid_t pid : hogs) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+    }
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    EXPECT_TRUE(r.summary.at("machine_busy").get<bool>()) << r.summary.dump();
+    // PSI judges even a run of a few ms; without it the free-core count needs 50 ms or more.
+    if (r.summary.at("cpu_pressure").is_number()) {
+        EXPECT_GT(r.summary.at("cpu_pressure").get<double>(), 0.25) << r.summary.dump();
+    } else if (r.summary.at("free_cores").is_number()) {
+        EXPECT_LT(r.summary.at("free_cores").get<double>(), 1.5) << r.summary.dump();
+    }
+    bool said = false;
+    for (const Event& e : r.trace->events())
+        said = said || (e.kind == EventKind::Mark && r.trace->text(e.text).rfind("machine busy:", 0) == 0);
+    EXPECT_TRUE(said) << "no 'machine busy' mark on the timeline";
 }

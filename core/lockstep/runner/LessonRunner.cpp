@@ -104,6 +104,8 @@ void LessonRunner::controllerMain()
 
     const auto t0 = std::chrono::steady_clock::now();
     try {
+        scenario->prepare(input);
+        ctx.recorder().restartClock(); // time zero is where the program starts
         scenario->run(ctx, input, summary);
     } catch (const Cancelled&) {
     } catch (const PyError& e) {

@@ -32,6 +32,10 @@ class Scenario {
 public:
     virtual ~Scenario() = default;
     virtual void validate(const ScenarioInput& input) const = 0;
+    // Slow set-up that is not part of the program (the GIL lesson calibrates its loop to
+    // CPython's pace), on the controller thread before run(). The recorder's clock restarts after
+    // it, so it is no empty stretch at the start of the timeline: it must record nothing.
+    virtual void prepare(const ScenarioInput& /*input*/) { }
     virtual void run(RunContext& ctx, const ScenarioInput& input, nlohmann::json& summary) = 0;
     // Called once the run is over with the complete trace: metrics that are best read off the
     // recorded events (who held what while waiting, latencies) are computed here.

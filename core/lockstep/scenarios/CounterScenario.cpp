@@ -1,6 +1,7 @@
 #include "lockstep/scenarios/CounterScenario.h"
 
 #include "lockstep/engine/ThreadScope.h"
+#include "lockstep/lesson/ConfigReader.h"
 #include "lockstep/sync/Lock.h"
 
 #include <atomic>
@@ -14,15 +15,12 @@ class CounterScenario final : public Scenario {
 public:
     void validate(const ScenarioInput& in) const override
     {
-        for (const auto& [key, value] : in.config.items()) {
-            if (key != "use_lock")
-                throw InputError(in.where("/" + key) + ": " + key + ": unknown key (allowed: use_lock)");
-            if (!value.is_boolean())
-                throw InputError(in.where("/use_lock") + ": use_lock: must be true or false");
-        }
+        const ConfigReader r([&in](const std::string& pointer) { return in.where(pointer); }, in.config);
+        r.allowOnly({"use_lock"});
+        (void)r.boolean("use_lock", false);
         for (const char* p : {"threads", "increments"})
             if (!in.params.contains(p) || !in.params[p].is_number_integer())
-                throw InputError(in.lesson.path + ": parameters: the counter engine needs an int parameter '" +
+                throw InputError(in.lesson.locate("/parameters") + ": parameters: the counter engine needs an int parameter '" +
                                  std::string(p) + "'");
     }
 

@@ -1,6 +1,7 @@
 #include "lockstep/scenarios/GeneratorScenario.h"
 
 #include "lockstep/engine/Cancelled.h"
+#include "lockstep/lesson/ConfigReader.h"
 #include "lockstep/engine/ThreadScope.h"
 #include "lockstep/gen/GenDriver.h"
 #include "lockstep/gen/GenHost.h"
@@ -16,13 +17,6 @@ namespace {
 
 constexpr int kMaxItems = 1000;
 
-std::string joined(const std::vector<std::string>& names)
-{
-    std::string out;
-    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-    return out;
-}
-
 // The checked config of one run.
 struct GeneratorConfig {
     std::string mode;
@@ -34,43 +28,24 @@ struct GeneratorConfig {
 
 GeneratorConfig readConfig(const ScenarioInput& in)
 {
-    const auto& config = in.config;
+    const ConfigReader r([&in](const std::string& pointer) { return in.where(pointer); }, in.config);
     GeneratorConfig out;
-    for (const auto& [key, value] : config.items()) {
-        if (key != "mode" && key != "gen" && key != "script" && key != "n")
-            throw InputError(in.where("/" + key) + ": " + key + ": unknown key (allowed: mode, gen, script, n)");
-    }
-    const auto mode = config.find("mode");
-    if (mode == config.end() || !mode->is_string() ||
-        (mode->get<std::string>() != "script" && mode->get<std::string>() != "producer-consumer"))
-        throw InputError(in.where("/mode") + ": mode: must be \"script\" or \"producer-consumer\"");
-    out.mode = mode->get<std::string>();
+    const std::vector<std::string> modes = {"script", "producer-consumer"};
+    out.mode = modes[static_cast<std::size_t>(r.choice("mode", modes))];
     if (out.mode == "script") {
+        r.allowOnly({"mode", "gen", "script"}, "for mode 'script'");
         const auto& names = gen::lessons::generatorNames();
-        const auto g = config.find("gen");
-        if (g == config.end() || !g->is_string())
-            throw InputError(in.where("/gen") + ": gen: the generator to drive is missing (allowed: " + joined(names) + ")");
-        out.gen = g->get<std::string>();
-        if (std::find(names.begin(), names.end(), out.gen) == names.end())
-            throw InputError("parameter gen: unknown generator '" + out.gen + "' (allowed: " + joined(names) + ")");
-        const auto s = config.find("script");
-        if (s == config.end() || !s->is_string())
-            throw InputError(in.where("/script") + ": script: the operations are missing (allowed: a string such as "
-                                                   "\"next;send:5;throw:ValueError;close\")");
-        out.script = s->get<std::string>();
-        out.ops = gen::parseScript(out.script, "parameter script");
-        for (const auto& [key, value] : config.items())
-            if (key == "n") throw InputError(in.where("/n") + ": n: only the producer-consumer mode has n (allowed: mode, gen, script)");
+        out.gen = names[static_cast<std::size_t>(r.choice("gen", names))];
+        if (!r.has("script"))
+            r.fail("script", "the operations are missing (allowed: a string such as "
+                             "\"next;send:5;throw:ValueError;close\")");
+        out.script = r.string("script", {});
+        // Located at the config key, which names the parameter it came from.
+        out.ops = gen::parseScript(out.script, r.where()(r.pointer("script")) + ": script");
     } else {
-        const auto n = config.find("n");
-        if (n == config.end() || !n->is_number_integer() || n->get<std::int64_t>() < 1 || n->get<std::int64_t>() > kMaxItems)
-            throw InputError("parameter n: " + (n == config.end() ? std::string("missing") : n->dump()) +
-                             " (allowed: an integer 1.." + std::to_string(kMaxItems) + ", the items the producer sends)");
-        out.items = n->get<int>();
-        for (const auto& [key, value] : config.items())
-            if (key == "gen" || key == "script")
-                throw InputError(in.where("/" + key) + ": " + key +
-                                 ": the producer-consumer mode always drives consumer (allowed: mode, n)");
+        // The producer-consumer mode always drives `consumer`.
+        r.allowOnly({"mode", "n"}, "for mode 'producer-consumer'");
+        out.items = static_cast<int>(r.requiredInteger("n", 1, kMaxItems));
     }
     return out;
 }

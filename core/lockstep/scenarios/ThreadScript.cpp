@@ -1,6 +1,7 @@
 #include "lockstep/scenarios/ThreadScript.h"
 
 #include "lockstep/engine/Cancelled.h"
+#include "lockstep/lesson/ConfigReader.h"
 
 #include <algorithm>
 #include <set>
@@ -13,139 +14,52 @@ using nlohmann::json;
 
 std::string joinNames(const std::vector<std::string>& names)
 {
-    std::string s;
-    for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
-    return s;
+    return ConfigReader::joinNames(names);
 }
 
-// Reads one JSON object of the config, with errors located in the lesson file.
-class ObjectReader {
-public:
-    ObjectReader(const ScenarioInput& in, const json& object, std::string pointer, std::string what)
-        : m_in(in), m_obj(object), m_ptr(std::move(pointer)), m_what(std::move(what))
-    {
-        if (!m_obj.is_object()) fail(m_ptr, m_what, "must be an object");
-    }
-
-    [[noreturn]] void fail(const std::string& ptr, const std::string& key, const std::string& msg) const
-    {
-        throw InputError(m_in.where(ptr) + ": " + key + ": " + msg);
-    }
-
-    void allowOnly(const std::vector<std::string>& keys) const
-    {
-        for (const auto& [k, _] : m_obj.items())
-            if (std::find(keys.begin(), keys.end(), k) == keys.end())
-                fail(m_ptr + "/" + k, k, "unknown key (allowed: " + joinNames(keys) + ")");
-    }
-
-    [[nodiscard]] bool has(const std::string& key) const { return m_obj.contains(key); }
-    [[nodiscard]] std::string ptr(const std::string& key) const { return m_ptr + "/" + key; }
-    [[nodiscard]] const json& raw(const std::string& key) const { return m_obj.at(key); }
-
-    [[nodiscard]] std::string string(const std::string& key, bool required = true, std::string def = {}) const
-    {
-        if (!has(key)) {
-            if (required) fail(m_ptr, key, "missing (required for " + m_what + ")");
-            return def;
-        }
-        if (!m_obj[key].is_string()) fail(ptr(key), key, "must be a string");
-        return m_obj[key].get<std::string>();
-    }
-
-    [[nodiscard]] double number(const std::string& key, double def, double min, double max) const
-    {
-        if (!has(key)) return def;
-        const json& v = m_obj[key];
-        if (!v.is_number()) fail(ptr(key), key, "must be a number");
-        const double d = v.get<double>();
-        if (!(d >= min && d <= max))
-            fail(ptr(key), key, "out of range (allowed: " + trim(min) + " to " + trim(max) + ")");
-        return d;
-    }
-
-    [[nodiscard]] int integer(const std::string& key, int def, int min, int max) const
-    {
-        if (!has(key)) return def;
-        if (!m_obj[key].is_number_integer()) fail(ptr(key), key, "must be an integer");
-        const auto v = m_obj[key].get<long long>();
-        if (v < min || v > max) fail(ptr(key), key, "out of range (allowed: " + std::to_string(min) + " to " +
-                                                        std::to_string(max) + ")");
-        return static_cast<int>(v);
-    }
-
-    [[nodiscard]] LocalizedText text(const std::string& key, bool required) const
-    {
-        LocalizedText t;
-        if (!has(key)) {
-            if (required) fail(m_ptr, key, "missing (required for " + m_what + ")");
-            return t;
-        }
-        const json& v = m_obj[key];
-        if (v.is_string()) {
-            t.en = v.get<std::string>();
-            return t;
-        }
-        ObjectReader r(m_in, v, ptr(key), key);
-        r.allowOnly({"en", "zh"});
-        t.en = r.string("en");
-        t.zh = r.string("zh", false);
-        return t;
-    }
-
-    static std::string trim(double d)
-    {
-        std::string s = std::to_string(d);
-        s.erase(s.find_last_not_of('0') + 1);
-        if (!s.empty() && s.back() == '.') s.pop_back();
-        return s;
-    }
-
-private:
-    const ScenarioInput& m_in;
-    const json& m_obj;
-    std::string m_ptr;
-    std::string m_what;
-};
+ConfigReader::Where whereIn(const ScenarioInput& in)
+{
+    return [&in](const std::string& pointer) { return in.where(pointer); };
+}
 
 class ScriptParser {
 public:
-    explicit ScriptParser(const ScenarioInput& in) : m_in(in) {}
+    explicit ScriptParser(const ScenarioInput& in) : m_in(in), m_where(whereIn(in)) {}
 
     ScriptProgram parse(const json& config)
     {
-        ObjectReader top(m_in, config, "", "config");
+        ConfigReader top(m_where, config, "", "config");
         top.allowOnly({"locks", "conditions", "semaphores", "vars", "threads"});
         if (top.has("locks")) m_prog.locks = resources(top, "locks", {"Lock", "RLock"});
         if (top.has("semaphores")) m_prog.semaphores = resources(top, "semaphores", {"Semaphore", "BoundedSemaphore"});
         if (top.has("conditions")) m_prog.conditions = resources(top, "conditions", {});
         for (const auto& c : m_prog.conditions)
             if (!c.lock.empty() && !find(m_prog.locks, c.lock))
-                top.fail("/conditions", "lock", "unknown lock '" + c.lock + "' (allowed: " + names(m_prog.locks) + ")");
+                top.failAt("/conditions", "lock", "unknown lock '" + c.lock + "' (allowed: " + names(m_prog.locks) + ")");
         if (top.has("vars")) {
-            if (!config["vars"].is_object()) top.fail("/vars", "vars", "must be an object of name: value");
+            if (!config["vars"].is_object()) top.fail("vars", "must be an object of name: value");
             m_prog.vars = config["vars"];
         }
         if (!top.has("threads") || !config["threads"].is_array() || config["threads"].empty())
-            top.fail(top.has("threads") ? "/threads" : "", "threads", "must be a non-empty array of threads");
+            top.fail("threads", "must be a non-empty array of threads");
         const json& threads = config["threads"];
         if (threads.size() > static_cast<std::size_t>(Limits::kMaxThreads))
-            top.fail("/threads", "threads", std::to_string(threads.size()) + " threads is above the limit (allowed: 1 to " +
+            top.fail("threads", std::to_string(threads.size()) + " threads is above the limit (allowed: 1 to " +
                                                 std::to_string(Limits::kMaxThreads) + ")");
         std::set<std::string> seen;
         for (std::size_t i = 0; i < threads.size(); ++i) {
             const std::string p = "/threads/" + std::to_string(i);
-            ObjectReader t(m_in, threads[i], p, "thread");
+            ConfigReader t(m_where, threads[i], p, "thread");
             t.allowOnly({"name", "speaker", "start_after", "ops"});
             ScriptThread th;
-            th.name = t.string("name");
+            th.name = t.requiredString("name");
             if (th.name.empty() || !seen.insert(th.name).second)
-                t.fail(t.ptr("name"), "name", "thread names must be unique and non-empty");
+                t.fail("name", "thread names must be unique and non-empty");
             th.speaker = t.text("speaker", false);
             if (th.speaker.en.empty()) th.speaker.en = th.name;
-            th.startAfter = t.string("start_after", false);
-            if (!t.has("ops")) t.fail(p, "ops", "missing (required for thread)");
-            th.ops = ops(t.raw("ops"), t.ptr("ops"));
+            th.startAfter = t.string("start_after", {});
+            if (!t.has("ops")) t.fail("ops", "missing (required for thread)");
+            th.ops = ops(t.required("ops"), t.pointer("ops"));
             m_prog.threads.push_back(std::move(th));
         }
         for (std::size_t i = 0; i < m_prog.threads.size(); ++i) {
@@ -154,7 +68,7 @@ public:
             bool earlier = false;
             for (std::size_t j = 0; j < i; ++j) earlier = earlier || m_prog.threads[j].name == after;
             if (!earlier)
-                top.fail("/threads/" + std::to_string(i) + "/start_after", "start_after",
+                top.failAt("/threads/" + std::to_string(i) + "/start_after", "start_after",
                          "'" + after + "' is not a thread listed before this one");
         }
         return m_prog;
@@ -174,44 +88,44 @@ private:
         return n.empty() ? std::string("none declared") : joinNames(n);
     }
 
-    std::vector<ScriptResource> resources(const ObjectReader& top, const std::string& key,
+    std::vector<ScriptResource> resources(const ConfigReader& top, const std::string& key,
                                           const std::vector<std::string>& kinds)
     {
-        const json& arr = top.raw(key);
-        if (!arr.is_array()) top.fail(top.ptr(key), key, "must be an array");
+        const json& arr = top.required(key);
+        if (!arr.is_array()) top.fail(key, "must be an array");
         std::vector<ScriptResource> out;
         for (std::size_t i = 0; i < arr.size(); ++i) {
             const std::string p = "/" + key + "/" + std::to_string(i);
-            ObjectReader r(m_in, arr[i], p, key);
+            ConfigReader r(m_where, arr[i], p, key);
             ScriptResource res;
             if (key == "conditions") {
                 r.allowOnly({"name", "lock"});
-                res.lock = r.string("lock", false);
+                res.lock = r.string("lock", {});
             } else if (key == "semaphores") {
                 r.allowOnly({"name", "kind", "value"});
                 res.value = r.integer("value", 1, 0, 1'000'000);
             } else {
                 r.allowOnly({"name", "kind"});
             }
-            res.name = r.string("name");
+            res.name = r.requiredString("name");
             if (res.name.empty() || m_names.count(res.name))
-                r.fail(r.ptr("name"), "name", "resource names must be unique and non-empty ('" + res.name + "')");
+                r.fail("name", "resource names must be unique and non-empty ('" + res.name + "')");
             m_names.insert(res.name);
             if (!kinds.empty()) {
-                res.kind = r.string("kind", false, kinds.front());
+                res.kind = r.string("kind", kinds.front());
                 if (std::find(kinds.begin(), kinds.end(), res.kind) == kinds.end())
-                    r.fail(r.ptr("kind"), "kind", "unknown kind '" + res.kind + "' (allowed: " + joinNames(kinds) + ")");
+                    r.fail("kind", "unknown kind '" + res.kind + "' (allowed: " + joinNames(kinds) + ")");
             }
             out.push_back(std::move(res));
         }
         return out;
     }
 
-    void requireResource(const ObjectReader& r, const std::string& key, const std::vector<ScriptResource>& pool,
+    void requireResource(const ConfigReader& r, const std::string& key, const std::vector<ScriptResource>& pool,
                          const std::string& what, const std::string& name) const
     {
         if (!find(pool, name))
-            r.fail(r.ptr(key), key, "unknown " + what + " '" + name + "' (allowed: " + names(pool) + ")");
+            r.fail(key, "unknown " + what + " '" + name + "' (allowed: " + names(pool) + ")");
     }
 
     std::vector<ScriptOp> ops(const json& arr, const std::string& pointer, int depth = 0)
@@ -228,13 +142,13 @@ private:
         static const std::vector<std::string> kOps{"acquire", "release", "with",   "sleep", "wait",
                                                    "wait_for", "notify", "notify_all", "say", "set",
                                                    "repeat",  "try_acquire_all", "count"};
-        ObjectReader r(m_in, o, p, "op");
-        const std::string name = r.string("op");
+        ConfigReader r(m_where, o, p, "op");
+        const std::string name = r.requiredString("op");
         ScriptOp op;
         op.pointer = p;
         op.line = r.integer("line", 0, 0, 100000);
         auto lockOrCond = [&](const std::string& key) {
-            op.target = r.string(key);
+            op.target = r.requiredString(key);
         };
         if (name == "acquire" || name == "release") {
             r.allowOnly({"op", "lock", "line"});
@@ -245,7 +159,7 @@ private:
             r.allowOnly({"op", "lock", "cond", "semaphore", "ops", "line"});
             op.kind = ScriptOp::Kind::With;
             const int given = int(r.has("lock")) + int(r.has("cond")) + int(r.has("semaphore"));
-            if (given != 1) r.fail(p, "with", "needs exactly one of lock, cond, semaphore");
+            if (given != 1) r.fail("with", "needs exactly one of lock, cond, semaphore");
             if (r.has("lock")) {
                 lockOrCond("lock");
                 requireResource(r, "lock", m_prog.locks, "lock", op.target);
@@ -259,12 +173,12 @@ private:
                 requireResource(r, "semaphore", m_prog.semaphores, "semaphore", op.target);
                 op.value = "semaphore";
             }
-            if (!r.has("ops")) r.fail(p, "ops", "missing (required for with)");
-            op.body = ops(r.raw("ops"), r.ptr("ops"), depth + 1);
+            if (!r.has("ops")) r.fail("ops", "missing (required for with)");
+            op.body = ops(r.required("ops"), r.pointer("ops"), depth + 1);
         } else if (name == "sleep") {
             r.allowOnly({"op", "ms", "line"});
             op.kind = ScriptOp::Kind::Sleep;
-            if (!r.has("ms")) r.fail(p, "ms", "missing (required for sleep)");
+            if (!r.has("ms")) r.fail("ms", "missing (required for sleep)");
             op.ms = r.number("ms", 0, 0, 10'000);
         } else if (name == "wait" || name == "notify" || name == "notify_all") {
             r.allowOnly({"op", "cond", "timeout_ms", "n", "line"});
@@ -272,8 +186,8 @@ private:
                       : name == "notify" ? ScriptOp::Kind::Notify : ScriptOp::Kind::NotifyAll;
             lockOrCond("cond");
             requireResource(r, "cond", m_prog.conditions, "condition", op.target);
-            if (op.kind != ScriptOp::Kind::Wait && r.has("timeout_ms")) r.fail(r.ptr("timeout_ms"), "timeout_ms", "only for wait");
-            if (op.kind != ScriptOp::Kind::Notify && r.has("n")) r.fail(r.ptr("n"), "n", "only for notify");
+            if (op.kind != ScriptOp::Kind::Wait && r.has("timeout_ms")) r.fail("timeout_ms", "only for wait");
+            if (op.kind != ScriptOp::Kind::Notify && r.has("n")) r.fail("n", "only for notify");
             op.timeoutMs = r.number("timeout_ms", -1, 0, 60'000);
             op.n = r.integer("n", 1, 0, Limits::kMaxThreads);
         } else if (name == "wait_for") {
@@ -281,11 +195,11 @@ private:
             op.kind = ScriptOp::Kind::WaitFor;
             lockOrCond("cond");
             requireResource(r, "cond", m_prog.conditions, "condition", op.target);
-            op.targets = {r.string("var")};
+            op.targets = {r.requiredString("var")};
             if (!m_prog.vars.contains(op.targets[0]))
-                r.fail(r.ptr("var"), "var", "unknown variable '" + op.targets[0] + "' (declare it in vars)");
-            if (!r.has("equals")) r.fail(p, "equals", "missing (required for wait_for)");
-            op.value = r.raw("equals");
+                r.fail("var", "unknown variable '" + op.targets[0] + "' (declare it in vars)");
+            if (!r.has("equals")) r.fail("equals", "missing (required for wait_for)");
+            op.value = r.required("equals");
             op.timeoutMs = r.number("timeout_ms", -1, 0, 60'000);
         } else if (name == "say") {
             r.allowOnly({"op", "text", "line"});
@@ -294,54 +208,55 @@ private:
         } else if (name == "set") {
             r.allowOnly({"op", "var", "value", "line"});
             op.kind = ScriptOp::Kind::Set;
-            op.target = r.string("var");
+            op.target = r.requiredString("var");
             if (!m_prog.vars.contains(op.target))
-                r.fail(r.ptr("var"), "var", "unknown variable '" + op.target + "' (declare it in vars)");
-            if (!r.has("value")) r.fail(p, "value", "missing (required for set)");
-            op.value = r.raw("value");
+                r.fail("var", "unknown variable '" + op.target + "' (declare it in vars)");
+            if (!r.has("value")) r.fail("value", "missing (required for set)");
+            op.value = r.required("value");
         } else if (name == "repeat") {
             r.allowOnly({"op", "count", "ops", "line"});
             op.kind = ScriptOp::Kind::Repeat;
-            if (!r.has("count")) r.fail(p, "count", "missing (required for repeat)");
+            if (!r.has("count")) r.fail("count", "missing (required for repeat)");
             op.n = r.integer("count", 1, 0, 1'000'000);
-            if (!r.has("ops")) r.fail(p, "ops", "missing (required for repeat)");
-            op.body = ops(r.raw("ops"), r.ptr("ops"), depth + 1);
+            if (!r.has("ops")) r.fail("ops", "missing (required for repeat)");
+            op.body = ops(r.required("ops"), r.pointer("ops"), depth + 1);
         } else if (name == "try_acquire_all") {
             r.allowOnly({"op", "locks", "timeout_ms", "backoff_ms", "pause_ms", "ops", "line"});
             op.kind = ScriptOp::Kind::TryAcquireAll;
-            if (!r.has("locks") || !r.raw("locks").is_array() || r.raw("locks").empty())
-                r.fail(r.has("locks") ? r.ptr("locks") : p, "locks", "must be a non-empty array of lock names");
-            for (std::size_t i = 0; i < r.raw("locks").size(); ++i) {
-                const json& l = r.raw("locks")[i];
-                if (!l.is_string()) r.fail(r.ptr("locks") + "/" + std::to_string(i), "locks", "must be lock names");
+            if (!r.has("locks") || !r.required("locks").is_array() || r.required("locks").empty())
+                r.fail("locks", "must be a non-empty array of lock names");
+            for (std::size_t i = 0; i < r.required("locks").size(); ++i) {
+                const json& l = r.required("locks")[i];
+                if (!l.is_string()) r.failAt("/locks/" + std::to_string(i), "locks", "must be lock names");
                 op.targets.push_back(l.get<std::string>());
                 if (!find(m_prog.locks, op.targets.back()))
-                    r.fail(r.ptr("locks") + "/" + std::to_string(i), "locks",
+                    r.failAt("/locks/" + std::to_string(i), "locks",
                            "unknown lock '" + op.targets.back() + "' (allowed: " + names(m_prog.locks) + ")");
             }
-            if (!r.has("timeout_ms")) r.fail(p, "timeout_ms", "missing (required for try_acquire_all)");
+            if (!r.has("timeout_ms")) r.fail("timeout_ms", "missing (required for try_acquire_all)");
             op.timeoutMs = r.number("timeout_ms", 10, 0.01, 10'000);
             op.ms = r.number("pause_ms", 0, 0, 10'000);
             if (r.has("backoff_ms")) {
-                const json& b = r.raw("backoff_ms");
+                const json& b = r.required("backoff_ms");
                 if (!b.is_array() || b.size() != 2 || !b[0].is_number() || !b[1].is_number() || b[0].get<double>() < 0 ||
                     b[1].get<double>() < b[0].get<double>() || b[1].get<double>() > 10'000)
-                    r.fail(r.ptr("backoff_ms"), "backoff_ms", "must be [min, max] milliseconds with 0 <= min <= max <= 10000");
+                    r.fail("backoff_ms", "must be [min, max] milliseconds with 0 <= min <= max <= 10000");
                 op.backoffMinMs = b[0].get<double>();
                 op.backoffMaxMs = b[1].get<double>();
             }
-            op.body = r.has("ops") ? ops(r.raw("ops"), r.ptr("ops"), depth + 1) : std::vector<ScriptOp>{};
+            op.body = r.has("ops") ? ops(r.required("ops"), r.pointer("ops"), depth + 1) : std::vector<ScriptOp>{};
         } else if (name == "count") {
             r.allowOnly({"op", "counter", "line"});
             op.kind = ScriptOp::Kind::Count;
-            op.target = r.string("counter");
+            op.target = r.requiredString("counter");
         } else {
-            r.fail(r.ptr("op"), "op", "unknown op '" + name + "' (allowed: " + joinNames(kOps) + ")");
+            r.fail("op", "unknown op '" + name + "' (allowed: " + joinNames(kOps) + ")");
         }
         return op;
     }
 
     const ScenarioInput& m_in;
+    ConfigReader::Where m_where;
     ScriptProgram m_prog;
     std::set<std::string> m_names;
 };
@@ -353,17 +268,17 @@ private:
 //   fix waiter:    ask a waiter (Semaphore(n-1)) before taking forks (at most n-1 reach the table)
 json expandPhilosophers(const ScenarioInput& in, const json& spec)
 {
-    ObjectReader r(in, spec, "/philosophers", "philosophers");
+    ConfigReader r(whereIn(in), spec, "/philosophers", "philosophers");
     r.allowOnly({"n", "fix", "meals", "pause_ms", "eat_ms", "think_ms", "lines"});
     const int n = r.integer("n", 5, 2, Limits::kMaxThreads);
-    const std::string fix = r.string("fix", false, "none");
+    const std::string fix = r.string("fix", "none");
     if (fix != "none" && fix != "hierarchy" && fix != "waiter")
-        r.fail(r.ptr("fix"), "fix", "unknown fix '" + fix + "' (allowed: none, hierarchy, waiter)");
+        r.fail("fix", "unknown fix '" + fix + "' (allowed: none, hierarchy, waiter)");
     const int meals = r.integer("meals", 3, 1, 1000);
     const double pause = r.number("pause_ms", 20, 0, 1000);
     const double eat = r.number("eat_ms", 1, 0, 1000);
     const double think = r.number("think_ms", 1, 0, 1000);
-    json lines = r.has("lines") ? r.raw("lines") : json::object();
+    json lines = r.has("lines") ? r.required("lines") : json::object();
     auto line = [&](const char* key) { return lines.is_object() && lines.contains(key) && lines[key].is_number_integer() ? lines[key].get<int>() : 0; };
 
     json script = json::object();

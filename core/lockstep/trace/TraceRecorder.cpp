@@ -150,11 +150,25 @@ const char* budgetLimitName(BudgetLimit limit)
     return "";
 }
 
-TraceRecorder::TraceRecorder()
-    : m_start(std::chrono::steady_clock::now()), m_serial(g_nextSerial.fetch_add(1))
+namespace {
+
+std::int64_t steadyNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+TraceRecorder::TraceRecorder() : m_startNs(steadyNs()), m_serial(g_nextSerial.fetch_add(1))
 {
     m_texts.emplace_back(); // TextId 0 is the empty string; invalid TextIds also read as empty
     m_textIds.emplace(std::string_view(m_texts.front()), TextId(0));
+}
+
+void TraceRecorder::restartClock()
+{
+    m_startNs.store(steadyNs(), std::memory_order_relaxed);
 }
 
 TraceRecorder::~TraceRecorder() = default;

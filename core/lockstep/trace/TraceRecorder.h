@@ -32,13 +32,22 @@ public:
     TraceRecorder(const TraceRecorder&) = delete;
     TraceRecorder& operator=(const TraceRecorder&) = delete;
 
-    // ns since this recorder was created (steady clock).
+    // ns since time zero: when this recorder was created, or restartClock() was last called.
     [[nodiscard]] std::int64_t now() const
     {
-        return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - m_start)
-            .count();
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+                   .count() -
+               m_startNs.load(std::memory_order_relaxed);
     }
-    [[nodiscard]] std::chrono::steady_clock::time_point startTime() const { return m_start; }
+    [[nodiscard]] std::chrono::steady_clock::time_point startTime() const
+    {
+        return std::chrono::steady_clock::time_point(std::chrono::nanoseconds(m_startNs.load(std::memory_order_relaxed)));
+    }
+    // Moves time zero to now, so that a scenario's preparation (the GIL lesson calibrating its
+    // loop for ~0.1 s) is not an empty stretch at the start of the timeline. Only before the
+    // first event is recorded: earlier events would fall before zero.
+    void restartClock();
 
     // Thread-safe; rare operations (take a mutex).
     ActorId registerActor(ActorKind kind, std::string name, ActorId parent = {});
@@ -110,7 +119,7 @@ private:
     static constexpr std::int64_t kNever = INT64_MAX;
     [[nodiscard]] bool keeps(std::int64_t ts) const { return ts <= m_stopAt.load(std::memory_order_relaxed); }
 
-    std::chrono::steady_clock::time_point m_start;
+    std::atomic<std::int64_t> m_startNs; // steady_clock's ns at time zero
     std::atomic<std::int64_t> m_stopAt{kNever};
     std::uint64_t m_serial;
     mutable std::mutex m_mutex; // guards m_buffers, m_actors, m_texts
