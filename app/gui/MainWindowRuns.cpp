@@ -292,7 +292,7 @@ QString MainWindow::outcomeText(const RunResult& result) const
     switch (result.outcome) {
     case RunOutcome::Failed:
         if (const auto& f = result.failure) {
-            const QString where = f->line > 0 ? tr("thread %1, line %2").arg(qs(f->thread)).arg(f->line)
+            const QString where = f->line > 0 ? tr("thread %1, line %2").arg(qs(f->thread), QString::number(f->line))
                                               : tr("thread %1").arg(qs(f->thread));
             return tr("Outcome: failed in %1: %2").arg(where, qs(f->message));
         }
@@ -333,14 +333,16 @@ void MainWindow::updateBanner()
     QString title = tr("The run failed");
     QString detail = qs(result->error);
     if (const auto& f = result->failure) {
-        title = f->line > 0 ? tr("The run failed: thread %1 stopped at line %2").arg(qs(f->thread)).arg(f->line)
-                            : tr("The run failed: thread %1 stopped").arg(qs(f->thread));
+        title = f->line > 0
+            ? tr("The run failed: thread %1 stopped at line %2").arg(qs(f->thread), QString::number(f->line))
+            : tr("The run failed: thread %1 stopped").arg(qs(f->thread));
         detail = qs(f->message);
         // The line itself, as the code view shows it, so the reader need not count lines.
         if (lesson && f->line > 0) {
             const QStringList code = qs(lesson->python).split(QLatin1Char('\n'));
             if (f->line <= code.size() && !code[f->line - 1].trimmed().isEmpty())
-                detail = QStringLiteral("%1\n%2 | %3").arg(detail).arg(f->line).arg(code[f->line - 1].trimmed());
+                detail
+                    = QStringLiteral("%1\n%2 | %3").arg(detail, QString::number(f->line), code[f->line - 1].trimmed());
         }
     }
     m_page->banner()->showMessage(title, detail);

@@ -119,7 +119,7 @@ QString outcomeLabel(const MainWindow& w)
     return label ? label->text() : QString();
 }
 
-void saveShot(MainWindow& w, const QString& name)
+void saveShot(QWidget& w, const QString& name)
 {
     const QByteArray dir = qgetenv("LOCKSTEP_GUI_SHOTS");
     if (dir.isEmpty()) return;
@@ -345,6 +345,8 @@ TEST(WindowFailures, RunLimitsDialogEditsTheSettings)
     start.timeLimitSeconds = 12;
     RunSettingsDialog dialog(start);
     EXPECT_EQ(dialog.settings(), start);
+    dialog.show();
+    saveShot(dialog, QStringLiteral("run-limits-dialog"));
     dialog.eventsBox()->setValue(42);
     dialog.memoryBox()->setValue(0);
     dialog.timeBox()->setValue(3.5);
