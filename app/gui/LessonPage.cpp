@@ -5,6 +5,7 @@
 #include "gui/LineTracker.h"
 #include "gui/NarrationView.h"
 #include "gui/ParameterPanel.h"
+#include "gui/RunBanner.h"
 #include "render/Palette.h"
 
 #include <QComboBox>
@@ -21,7 +22,10 @@
 namespace lockstep::ui {
 
 namespace {
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
 
 QLabel* heading(QWidget* parent)
 {
@@ -56,6 +60,9 @@ LessonPage::LessonPage(QWidget* parent) : QWidget(parent)
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::RichText);
     outer->addWidget(m_summary);
+
+    m_banner = new RunBanner(this);
+    outer->addWidget(m_banner);
 
     // Variant and parameters, in a card.
     auto* card = new QFrame(this);
@@ -173,7 +180,10 @@ void LessonPage::fillVariants()
     updateVariantDescription();
 }
 
-QString LessonPage::currentVariant() const { return m_variantBox->currentData().toString(); }
+QString LessonPage::currentVariant() const
+{
+    return m_variantBox->currentData().toString();
+}
 
 const Variant* LessonPage::variant() const
 {
@@ -232,8 +242,8 @@ void LessonPage::refreshNarration()
     const QString variantId = currentVariant();
     if (m_lesson) {
         for (const NarrationStep& st : m_lesson->narration) {
-            if (!st.variants.empty() &&
-                std::find(st.variants.begin(), st.variants.end(), variantId.toStdString()) == st.variants.end())
+            if (!st.variants.empty()
+                && std::find(st.variants.begin(), st.variants.end(), variantId.toStdString()) == st.variants.end())
                 continue;
             steps.push_back(&st);
         }
@@ -254,8 +264,14 @@ void LessonPage::setNarrationStep(int index)
     Q_EMIT narrationStepChanged(m_narration->currentStep());
 }
 
-void LessonPage::nextNarrationStep() { setNarrationStep(m_narration->currentStep() + 1); }
-void LessonPage::previousNarrationStep() { setNarrationStep(m_narration->currentStep() - 1); }
+void LessonPage::nextNarrationStep()
+{
+    setNarrationStep(m_narration->currentStep() + 1);
+}
+void LessonPage::previousNarrationStep()
+{
+    setNarrationStep(m_narration->currentStep() - 1);
+}
 
 void LessonPage::updateStepLabel()
 {
@@ -283,7 +299,7 @@ void LessonPage::showCursor(const Trace* trace, std::int64_t ts)
     markers.reserve(where.actors.size());
     for (const auto& a : where.actors) {
         const StateStyle& style = Palette::style(a.state);
-        markers.push_back({a.line, QString::fromUtf8(trace->actorName(a.actor)), style.fill, style.ink});
+        markers.push_back({ a.line, QString::fromUtf8(trace->actorName(a.actor)), style.fill, style.ink });
     }
     m_code->setThreadMarkers(std::move(markers));
     m_code->setExecutionLine(where.latestLine);

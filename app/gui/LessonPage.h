@@ -18,6 +18,7 @@ namespace lockstep::ui {
 class CodeView;
 class NarrationView;
 class ParameterPanel;
+class RunBanner;
 
 // One lesson: its title and summary, the variant picker and the parameters, the narration steps
 // and the Python snippet with the lines the threads are on at the cursor.
@@ -46,6 +47,8 @@ public:
     [[nodiscard]] NarrationView* narration() const { return m_narration; }
     [[nodiscard]] CodeView* code() const { return m_code; }
     [[nodiscard]] QComboBox* variantBox() const { return m_variantBox; }
+    // Why the last run failed, under the summary (hidden when there is nothing to say).
+    [[nodiscard]] RunBanner* banner() const { return m_banner; }
 
 Q_SIGNALS:
     void variantChanged(const QString& id);
@@ -67,6 +70,7 @@ private:
     double m_scale = 1.0;
     QLabel* m_title = nullptr;
     QLabel* m_summary = nullptr;
+    RunBanner* m_banner = nullptr;
     QLabel* m_topic = nullptr;
     QLabel* m_variantLabel = nullptr;
     QComboBox* m_variantBox = nullptr;

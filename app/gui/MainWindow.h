@@ -1,6 +1,9 @@
 #pragma once
 
+#include "gui/RunSettings.h"
 #include "gui/RunState.h"
+
+#include "lockstep/runner/LessonRunner.h"
 
 #include "lockstep/lesson/Lesson.h"
 #include "lockstep/trace/Trace.h"
@@ -24,6 +27,7 @@ class QTabWidget;
 
 namespace lockstep::ui {
 
+class ExportController;
 class LessonBrowser;
 class LessonPage;
 class LessonView;
@@ -31,7 +35,6 @@ class MetricsChart;
 class RunController;
 class SweepRunner;
 class TimelineWidget;
-struct ExportOptions;
 class TransportBar;
 
 // The Lockstep window: lesson browser on the left; the lesson page (narration, code, variant,
@@ -41,13 +44,13 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     struct Options {
-        QString lessonsDir;              // empty: LessonLoader::defaultDirectory()
-        bool persistSettings = true;     // read and write QSettings (off for tests and screenshots)
-        std::optional<Lang> lang;        // overrides the saved language
-        std::optional<bool> presenter;   // overrides the saved presenter mode
-        std::optional<bool> dark;        // overrides the saved theme
+        QString lessonsDir; // empty: LessonLoader::defaultDirectory()
+        bool persistSettings = true; // read and write QSettings (off for tests and screenshots)
+        std::optional<Lang> lang; // overrides the saved language
+        std::optional<bool> presenter; // overrides the saved presenter mode
+        std::optional<bool> dark; // overrides the saved theme
         std::uint64_t seed = 1;
-        bool animations = true;          // off: views jump to new states (screenshots, tests)
+        bool animations = true; // off: views jump to new states (screenshots, tests)
     };
 
     explicit MainWindow(Options options, QWidget* parent = nullptr);
@@ -58,8 +61,7 @@ public:
     bool selectVariant(const QString& id, QString* error = nullptr);
     // Starts a live run of the selected variant with the panel's parameters, `extra` overriding
     // them (text values as on the command line). Returns false with the reason (bad parameters).
-    bool startRun(const std::map<std::string, std::string>& extra = {}, bool paused = false,
-                  QString* error = nullptr);
+    bool startRun(const std::map<std::string, std::string>& extra = {}, bool paused = false, QString* error = nullptr);
     // Runs every variant of the lesson with the current parameters for the metrics chart.
     bool compareAllVariants(QString* error = nullptr);
 
@@ -80,6 +82,12 @@ public:
 
     [[nodiscard]] const std::vector<Lesson>& lessons() const { return m_lessons; }
     [[nodiscard]] const QStringList& loadErrors() const { return m_loadErrors; }
+    // The budgets every run and comparison gets (Run → Run limits…); stored when settings persist.
+    [[nodiscard]] const RunSettings& runSettings() const { return m_runSettings; }
+    void setRunSettings(const RunSettings& settings);
+    // Opens the Run limits dialog and applies what the user accepts.
+    void editRunSettings();
+    [[nodiscard]] ExportController* exports() const { return m_exports; }
     [[nodiscard]] const Lesson* currentLesson() const;
     [[nodiscard]] RunController* controller() const { return m_controller; }
     [[nodiscard]] LessonBrowser* browser() const { return m_browser; }
@@ -112,9 +120,11 @@ private:
     void buildStatusBar();
     void createViews();
     void loadLessons();
+    void showLoadErrors(); // in the status bar, once the window is on screen
     void restoreSettings();
     void saveSettings() const;
     void retranslate();
+    void retranslateActions();
     void applyTheme();
     void applyDefaultSizes();
     void refreshIcons();
@@ -126,19 +136,16 @@ private:
     void updateViewTabs();
     void updateStatus();
     void updateOutcome();
+    // The banner on the lesson page and the outcome's wording for the status bar.
+    void updateBanner();
+    [[nodiscard]] QString outcomeText(const RunResult& result) const;
+    // A request for `variant` of the current lesson with the panel's parameters and the budgets.
+    [[nodiscard]] RunRequest makeRequest(const Lesson& lesson, const std::string& variant) const;
     void updateActions();
     void playPause();
     void step();
     void showError(const QString& title, const QString& text);
-    void exportPngInteractive(double scale);
-    void exportSvgInteractive();
-    void exportTraceInteractive();
-    void exportSummaryInteractive();
     void openLessonFileInteractive();
-    [[nodiscard]] QString suggestedFileName(const QString& suffix) const;
-    [[nodiscard]] QString exportTitle() const;
-    void applyExportRange(ExportOptions& options) const;
-    [[nodiscard]] QString exportSubtitle() const;
 
     Options m_options;
     std::vector<Lesson> m_lessons;
@@ -147,17 +154,20 @@ private:
     Lang m_lang = Lang::En;
     bool m_dark = false;
     bool m_presenter = false;
-    bool m_layoutApplied = false;  // first show: splitter proportions set from the real size
+    bool m_layoutApplied = false; // first show: splitter proportions set from the real size
     bool m_restoredLayout = false; // splitter sizes came from the settings
 
+    RunSettings m_runSettings;
+
     RunController* m_controller = nullptr;
+    ExportController* m_exports = nullptr;
     SweepRunner* m_sweep = nullptr;
     LessonBrowser* m_browser = nullptr;
     LessonPage* m_page = nullptr;
     TimelineWidget* m_timeline = nullptr;
     QTabWidget* m_viewTabs = nullptr;
     LessonView* m_board = nullptr;
-    std::vector<LessonView*> m_views;      // the lesson-specific views (not the board)
+    std::vector<LessonView*> m_views; // the lesson-specific views (not the board)
     MetricsChart* m_metrics = nullptr;
     TransportBar* m_transport = nullptr;
     QSplitter* m_mainSplitter = nullptr;
@@ -180,7 +190,7 @@ private:
     QMenu* m_languageMenu = nullptr;
     QMenu* m_helpMenu = nullptr;
     QAction* m_openFile = nullptr;
-    QAction* m_exportPng[3] = {nullptr, nullptr, nullptr};
+    QAction* m_exportPng[3] = { nullptr, nullptr, nullptr };
     QAction* m_exportSvg = nullptr;
     QAction* m_exportTrace = nullptr;
     QAction* m_exportSummary = nullptr;
@@ -195,6 +205,7 @@ private:
     QAction* m_nextNarration = nullptr;
     QAction* m_reset = nullptr;
     QAction* m_compare = nullptr;
+    QAction* m_runSettingsAction = nullptr;
     QAction* m_cancelCompare = nullptr;
     QAction* m_presenterAction = nullptr;
     QAction* m_lightAction = nullptr;

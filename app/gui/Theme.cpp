@@ -45,6 +45,9 @@ Theme::Colours Theme::coloursFor(bool dark)
         c.tooltip = QColor(0x2a, 0x30, 0x38);
         c.tooltipText = c.text;
         c.input = QColor(0x14, 0x17, 0x1b);
+        c.alarmSoft = QColor(0x3b, 0x1e, 0x1e);
+        c.alarmBorder = QColor(0x8c, 0x33, 0x2d);
+        c.alarmText = QColor(0xff, 0xb4, 0xab);
     } else {
         c.bg = QColor(0xf3, 0xf5, 0xf8);
         c.panel = QColor(0xff, 0xff, 0xff);
@@ -61,6 +64,9 @@ Theme::Colours Theme::coloursFor(bool dark)
         c.tooltip = QColor(0xff, 0xff, 0xf4);
         c.tooltipText = c.text;
         c.input = QColor(0xff, 0xff, 0xff);
+        c.alarmSoft = QColor(0xfd, 0xec, 0xea);
+        c.alarmBorder = QColor(0xe6, 0x9a, 0x91);
+        c.alarmText = QColor(0x9b, 0x1c, 0x10);
     }
     return c;
 }
@@ -95,7 +101,7 @@ void Theme::apply(bool dark, double scale)
     pal.setColor(QPalette::Mid, c.border);
     pal.setColor(QPalette::Dark, c.border.darker(130));
     pal.setColor(QPalette::Shadow, QColor(0, 0, 0, 80));
-    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+    for (auto role : { QPalette::WindowText, QPalette::Text, QPalette::ButtonText })
         pal.setColor(QPalette::Disabled, role, c.muted);
     QApplication::setPalette(pal);
 
@@ -109,20 +115,43 @@ void Theme::apply(bool dark, double scale)
     QString sheet;
     if (qss.open(QIODevice::ReadOnly)) sheet = QString::fromUtf8(qss.readAll());
     const std::pair<const char*, QColor> vars[] = {
-        {"@bg@", c.bg},           {"@panel@", c.panel},         {"@canvas@", c.canvas},
-        {"@border@", c.border},   {"@groove@", c.groove},       {"@hover@", c.hover},
-        {"@text@", c.text},       {"@muted@", c.muted},         {"@accent@", c.accent},
-        {"@accentHover@", c.accentHover}, {"@accentSoft@", c.accentSoft}, {"@accentText@", c.accentText},
-        {"@tooltip@", c.tooltip}, {"@tooltipText@", c.tooltipText}, {"@input@", c.input},
+        { "@bg@", c.bg },
+        { "@panel@", c.panel },
+        { "@canvas@", c.canvas },
+        { "@border@", c.border },
+        { "@groove@", c.groove },
+        { "@hover@", c.hover },
+        { "@text@", c.text },
+        { "@muted@", c.muted },
+        { "@accent@", c.accent },
+        { "@accentHover@", c.accentHover },
+        { "@accentSoft@", c.accentSoft },
+        { "@accentText@", c.accentText },
+        { "@tooltip@", c.tooltip },
+        { "@tooltipText@", c.tooltipText },
+        { "@input@", c.input },
+        { "@alarmSoft@", c.alarmSoft },
+        { "@alarmBorder@", c.alarmBorder },
+        { "@alarmText@", c.alarmText },
     };
-    for (const auto& [name, colour] : vars) sheet.replace(QLatin1String(name), colour.name());
+    for (const auto& [name, colour] : vars)
+        sheet.replace(QLatin1String(name), colour.name());
     sheet.replace(QLatin1String("@small@"), QString::number(std::lround(12 * scale)));
     sheet.replace(QLatin1String("@mono@"), Palette::monoFont().family());
     qApp->setStyleSheet(sheet);
 }
 
-bool Theme::dark() { return current().dark; }
-double Theme::scale() { return current().scale; }
-const Theme::Colours& Theme::colours() { return current().colours; }
+bool Theme::dark()
+{
+    return current().dark;
+}
+double Theme::scale()
+{
+    return current().scale;
+}
+const Theme::Colours& Theme::colours()
+{
+    return current().colours;
+}
 
 } // namespace lockstep::ui

@@ -15,6 +15,8 @@ public:
     struct Colours {
         QColor bg, panel, canvas, border, groove, hover, text, muted, accent, accentHover, accentSoft, accentText,
             tooltip, tooltipText, input;
+        // The failure banner: a tinted panel, its border and its text, legible in either theme.
+        QColor alarmSoft, alarmBorder, alarmText;
     };
 
     static void apply(bool dark, double scale);

@@ -674,6 +674,73 @@
     </message>
 </context>
 <context>
+    <name>lockstep::ui::ExportController</name>
+    <message>
+        <source>There is no trace yet: run the lesson first.</source>
+        <translation>还没有轨迹：请先运行课程。</translation>
+    </message>
+    <message>
+        <source>outcome: %1</source>
+        <translation>结果：%1</translation>
+    </message>
+    <message>
+        <source>%1 events</source>
+        <translation>%1 个事件</translation>
+    </message>
+    <message>
+        <source>No run has finished yet.</source>
+        <translation>还没有运行结束。</translation>
+    </message>
+    <message>
+        <source>The timeline could not be rendered.</source>
+        <translation>无法绘制时间线。</translation>
+    </message>
+    <message>
+        <source>Export timeline as PNG</source>
+        <translation>导出时间线为 PNG</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Export timeline as SVG</source>
+        <translation>导出时间线为 SVG</translation>
+    </message>
+    <message>
+        <source>SVG images (*.svg)</source>
+        <translation>SVG 图像 (*.svg)</translation>
+    </message>
+    <message>
+        <source>Export trace</source>
+        <translation>导出轨迹</translation>
+    </message>
+    <message>
+        <source>Chrome trace JSON (*.json)</source>
+        <translation>Chrome 轨迹 JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Export run summary</source>
+        <translation>导出运行摘要</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Saved %1 — open it in ui.perfetto.dev or chrome://tracing</source>
+        <translation>已保存 %1——可在 ui.perfetto.dev 或 chrome://tracing 中打开</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+</context>
+<context>
     <name>lockstep::ui::FdGridView</name>
     <message>
         <source>fd grid</source>
@@ -959,6 +1026,14 @@ the first call must be next()</source>
     <message>
         <source>Type words to match lesson titles, ids and topics (English or Chinese)</source>
         <translation>输入关键词匹配课程标题、ID 和主题（中英文均可）</translation>
+    </message>
+    <message>
+        <source>Could not be loaded</source>
+        <translation>无法加载</translation>
+    </message>
+    <message>
+        <source>Fix the file and restart Lockstep to load it.</source>
+        <translation>修正该文件并重启 Lockstep 后即可加载。</translation>
     </message>
 </context>
 <context>
@@ -1269,66 +1344,6 @@ the first call must be next()</source>
         <translation>Lockstep</translation>
     </message>
     <message>
-        <source>outcome: %1</source>
-        <translation>结果：%1</translation>
-    </message>
-    <message>
-        <source>There is no trace yet: run the lesson first.</source>
-        <translation>还没有轨迹：请先运行课程。</translation>
-    </message>
-    <message>
-        <source>No run has finished yet.</source>
-        <translation>还没有运行结束。</translation>
-    </message>
-    <message>
-        <source>The timeline could not be rendered.</source>
-        <translation>无法绘制时间线。</translation>
-    </message>
-    <message>
-        <source>Export timeline as PNG</source>
-        <translation>导出时间线为 PNG</translation>
-    </message>
-    <message>
-        <source>PNG images (*.png)</source>
-        <translation>PNG 图像 (*.png)</translation>
-    </message>
-    <message>
-        <source>Saved %1</source>
-        <translation>已保存 %1</translation>
-    </message>
-    <message>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
-    </message>
-    <message>
-        <source>Export timeline as SVG</source>
-        <translation>导出时间线为 SVG</translation>
-    </message>
-    <message>
-        <source>SVG images (*.svg)</source>
-        <translation>SVG 图像 (*.svg)</translation>
-    </message>
-    <message>
-        <source>Export trace</source>
-        <translation>导出轨迹</translation>
-    </message>
-    <message>
-        <source>Chrome trace JSON (*.json)</source>
-        <translation>Chrome 轨迹 JSON (*.json)</translation>
-    </message>
-    <message>
-        <source>Saved %1 — open it in ui.perfetto.dev or chrome://tracing</source>
-        <translation>已保存 %1——可在 ui.perfetto.dev 或 chrome://tracing 中打开</translation>
-    </message>
-    <message>
-        <source>Export run summary</source>
-        <translation>导出运行摘要</translation>
-    </message>
-    <message>
-        <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
-    </message>
-    <message>
         <source>Open lesson file</source>
         <translation>打开课程文件</translation>
     </message>
@@ -1339,6 +1354,50 @@ the first call must be next()</source>
     <message>
         <source>Longest GUI frame spent on this run so far: %1 ms</source>
         <translation>这次运行中最长的一帧 GUI 耗时：%1 毫秒</translation>
+    </message>
+    <message>
+        <source>Run &amp;limits…</source>
+        <translation>运行上限(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Run limits saved: they apply from the next run.</source>
+        <translation>运行上限已保存：从下一次运行起生效。</translation>
+    </message>
+    <message>
+        <source>thread %1, line %2</source>
+        <translation>线程 %1，第 %2 行</translation>
+    </message>
+    <message>
+        <source>thread %1</source>
+        <translation>线程 %1</translation>
+    </message>
+    <message>
+        <source>Outcome: failed in %1: %2</source>
+        <translation>结果：失败（%1）：%2</translation>
+    </message>
+    <message>
+        <source>Outcome: stopped at the event limit (%1 events)</source>
+        <translation>结果：达到事件上限而停止（%1 个事件）</translation>
+    </message>
+    <message>
+        <source>Outcome: stopped at the memory limit (%1 MB)</source>
+        <translation>结果：达到内存上限而停止（%1 MB）</translation>
+    </message>
+    <message>
+        <source>Outcome: stopped at the time limit (%1 s)</source>
+        <translation>结果：达到时间上限而停止（%1 秒）</translation>
+    </message>
+    <message>
+        <source>The run failed</source>
+        <translation>运行失败</translation>
+    </message>
+    <message>
+        <source>The run failed: thread %1 stopped at line %2</source>
+        <translation>运行失败：线程 %1 停在第 %2 行</translation>
+    </message>
+    <message>
+        <source>The run failed: thread %1 stopped</source>
+        <translation>运行失败：线程 %1 已停止</translation>
     </message>
 </context>
 <context>
@@ -1419,10 +1478,60 @@ Run the lesson, or use Run ▸ Compare all variants to see them side by side.</s
     </message>
 </context>
 <context>
+    <name>lockstep::ui::RunBanner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
     <name>lockstep::ui::RunController</name>
     <message>
         <source>No thread can take a step: every thread is blocked or the run is ending.</source>
         <translation>没有线程能前进一步：所有线程都被阻塞，或运行即将结束。</translation>
+    </message>
+</context>
+<context>
+    <name>lockstep::ui::RunSettingsDialog</name>
+    <message>
+        <source>Run limits</source>
+        <translation>运行上限</translation>
+    </message>
+    <message>
+        <source>Every run stops at the first of these limits, with the outcome “stopped at a limit” and the trace kept up to that moment.</source>
+        <translation>每次运行在先达到其中任一上限时停止，结果为“已达上限而停止”，轨迹保留到那一刻。</translation>
+    </message>
+    <message>
+        <source>Default (%1)</source>
+        <translation>默认（%1）</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <source>Default (%1 MB)</source>
+        <translation>默认（%1 MB）</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>The lesson&apos;s own</source>
+        <translation>沿用课程设定</translation>
+    </message>
+    <message>
+        <source>&amp;Event budget:</source>
+        <translation>事件预算(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>&amp;Memory budget:</source>
+        <translation>内存预算(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>&amp;Time limit:</source>
+        <translation>时间上限(&amp;T)：</translation>
     </message>
 </context>
 <context>
