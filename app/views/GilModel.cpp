@@ -32,6 +32,9 @@ GilModel::Member& GilModel::member(Gil& g, ActorId thread)
 void GilModel::apply(const Trace& trace, const Event& e)
 {
     switch (e.kind) {
+    case EventKind::Mark:
+        if (trace.text(e).rfind("machine busy:", 0) == 0) m_machineNote = std::string(trace.text(e));
+        break;
     case EventKind::Counter:
         if (trace.text(e) == "switch_interval_ns" && e.value > 0) {
             m_intervalNs = e.value;
@@ -74,7 +77,7 @@ void GilModel::apply(const Trace& trace, const Event& e)
         Gil& g = gilSlot(e.target);
         if (g.holder == e.actor) {
             member(g, e.actor).heldNs += e.ts - g.holderSince;
-            g.holder = ActorId{};
+            g.holder = ActorId {};
         }
         break;
     }

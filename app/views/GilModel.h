@@ -3,6 +3,7 @@
 #include "lockstep/trace/Trace.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace lockstep::ui {
@@ -16,8 +17,8 @@ public:
 
     struct Member {
         ActorId thread;
-        std::int64_t heldNs = 0;      // completed holds
-        std::int64_t requestTs = -1;  // pending GilRequest, -1 = none
+        std::int64_t heldNs = 0; // completed holds
+        std::int64_t requestTs = -1; // pending GilRequest, -1 = none
         State state = State::New;
         ActorId stateTarget;
         std::int64_t stateSince = 0;
@@ -26,23 +27,26 @@ public:
         ActorId id;
         ActorId holder;
         std::int64_t holderSince = 0;
-        bool dropRequested = false;   // a GilDropRequest after the last GilTaken
+        bool dropRequested = false; // a GilDropRequest after the last GilTaken
         ActorId dropRequester;
         std::int64_t dropRequestTs = 0;
         std::int64_t lastTakenTs = 0;
         std::uint64_t takes = 0;
-        std::uint64_t switches = 0;   // GilTaken by a thread other than the last holder (first take included)
+        std::uint64_t switches = 0; // GilTaken by a thread other than the last holder (first take included)
         ActorId lastTaker;
-        std::vector<Member> members;  // threads that asked for it, in order of first request
+        std::vector<Member> members; // threads that asked for it, in order of first request
     };
 
-    void reset(const Trace&) {}
+    void reset(const Trace&) { }
     void apply(const Trace& trace, const Event& e);
 
     [[nodiscard]] const std::vector<Gil>& gils() const { return m_gils; }
     [[nodiscard]] const Gil* gil(ActorId id) const;
     [[nodiscard]] std::int64_t intervalNs() const { return m_intervalNs; }
     [[nodiscard]] bool intervalFromTrace() const { return m_intervalKnown; }
+    // The engine's "machine busy: ..." mark, once recorded: the run found fewer free cores than
+    // the lesson's effect needs (GilProgram::noteMachine). Empty until then.
+    [[nodiscard]] const std::string& machineNote() const { return m_machineNote; }
     // Threads waiting for `g` at the cursor: a pending request, or Ready with the GIL as target.
     // Oldest first.
     [[nodiscard]] std::vector<const Member*> waiters(const Gil& g) const;
@@ -55,6 +59,7 @@ private:
     std::vector<Gil> m_gils;
     std::int64_t m_intervalNs = kDefaultIntervalNs;
     bool m_intervalKnown = false;
+    std::string m_machineNote;
 };
 
 } // namespace lockstep::ui

@@ -1,5 +1,6 @@
 #include "views/GilView.h"
 
+#include "render/EngineText.h"
 #include "render/Palette.h"
 #include "views/ViewPainter.h"
 
@@ -162,7 +163,20 @@ void GilView::paintEvent(QPaintEvent*)
         return;
     }
     const double u = QFontMetricsF(Palette::uiFont(m_scale)).height();
-    const QRectF all = QRectF(rect()).adjusted(u * 0.7, u * 0.7, -u * 0.7, -u * 0.7);
+    QRectF all = QRectF(rect()).adjusted(u * 0.7, u * 0.7, -u * 0.7, -u * 0.7);
+    // The run found no free core for the effect this lesson shows: say so above everything, in
+    // the alarm colour, so nobody reads "no convoy" as CPython's behaviour on a quiet machine.
+    if (const std::string& note = m_replay.model().machineNote(); !note.empty()) {
+        QFont bold = Palette::uiFont(m_scale);
+        bold.setBold(true);
+        p.setFont(bold);
+        const QString text = QStringLiteral("\u26A0 ") + EngineText::display(note);
+        const QRectF box = p.boundingRect(QRectF(all.left(), all.top(), all.width(), u * 4),
+                                          Qt::AlignLeft | Qt::TextWordWrap, text);
+        p.setPen(Palette::alarm());
+        p.drawText(QRectF(all.left(), all.top(), all.width(), box.height()), Qt::AlignLeft | Qt::TextWordWrap, text);
+        all.setTop(all.top() + box.height() + u * 0.5);
+    }
     // One panel per GIL, in a grid (processes have one GIL each).
     const int n = static_cast<int>(gils.size());
     const int cols = n == 1 ? 1 : (all.width() > all.height() ? std::min(n, 2 + (n > 4)) : 1 + (n > 2));

@@ -353,6 +353,30 @@ TEST(GilView, SwitchIntervalComesFromTheTraceOrDefaultsToFiveMs)
     EXPECT_NEAR(static_cast<double>(view.intervalNs()), 3e6, 0.05e6);
 }
 
+// The engine's "machine busy" mark (no free core for the effect): the view shows it from the
+// instant it was recorded, never before, and never computes it itself.
+TEST(GilView, AMachineBusyMarkIsShownFromItsInstant)
+{
+    Writer w;
+    const ActorId main = w.b.addActor(ActorKind::Thread, "MainThread");
+    const ActorId gil = w.b.addActor(ActorKind::Gil, "GIL");
+    w.state(0, gil, State::Free);
+    w.event(1 * kMs, EventKind::GilTaken, main, gil, 1);
+    w.state(1 * kMs, gil, State::Held, main);
+    const std::string note = "machine busy: 0.4 of 2 cores were free, this mode needs 2: what it shows here is not "
+                             "what a quiet machine shows";
+    w.event(5 * kMs, EventKind::Mark, {}, {}, 0, note);
+    GilView view;
+    view.setTrace(w.done(10 * kMs));
+    view.resize(900, 600);
+    view.setCursor(2 * kMs);
+    EXPECT_TRUE(view.model().machineNote().empty());
+    const QImage before = view.grab().toImage();
+    view.setCursor(10 * kMs);
+    EXPECT_EQ(view.model().machineNote(), note);
+    EXPECT_NE(view.grab().toImage(), before) << "the note is drawn";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Condition
 

@@ -15,6 +15,7 @@
 #include "gui/RunBanner.h"
 #include "gui/RunController.h"
 #include "gui/RunSettings.h"
+#include "views/GilView.h"
 
 #include "lockstep/engine/RunContext.h"
 #include "lockstep/runner/Scenario.h"
@@ -32,6 +33,10 @@
 #include <QTest>
 #include <QToolButton>
 #include <QTreeWidget>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <memory>
 #include <stdexcept>
@@ -363,4 +368,39 @@ TEST(WindowFailures, RunLimitsDialogEditsTheSettings)
     EXPECT_EQ(request.maxEvents, 42u);
     EXPECT_EQ(request.maxMemoryMb, 0u);
     EXPECT_DOUBLE_EQ(request.timeoutSeconds, 3.5);
+}
+
+// With every core taken by other processes the convoy cannot show (CPython shows none either):
+// the engine records that the machine was busy, and the GIL view says so on screen.
+TEST(WindowFailures, AConvoyOnABusyMachineSaysSoInTheGilView)
+{
+    std::vector<pid_t> hogs;
+    for (int i = 0; i < 3; ++i) {
+        const pid_t pid = ::fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            ::alarm(30); // never outlive a crashed test
+            (void)::nice(19); // fill idle cores, leave the tests beside this one what they ask for
+            for (;;) { }
+        }
+        hogs.push_back(pid);
+    }
+    auto w = guitest::makeWindow();
+    ASSERT_TRUE(w->openLesson(QStringLiteral("gil")));
+    ASSERT_TRUE(w->selectVariant(QStringLiteral("convoy")));
+    ASSERT_TRUE(w->startRun());
+    const bool finished = waitFinished(*w);
+    for (const pid_t pid : hogs) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+    }
+    ASSERT_TRUE(finished);
+    ASSERT_TRUE(w->controller()->result().has_value());
+    EXPECT_TRUE(w->controller()->result()->summary.value("machine_busy", false));
+    const GilView* gil = nullptr;
+    for (LessonView* v : w->lessonViews())
+        if (auto* g = dynamic_cast<GilView*>(v)) gil = g;
+    ASSERT_NE(gil, nullptr);
+    EXPECT_EQ(gil->model().machineNote().rfind("machine busy:", 0), 0U) << gil->model().machineNote();
+    saveShot(*w, QStringLiteral("convoy-busy"));
 }
