@@ -437,6 +437,13 @@ TEST(GilLesson, CalibrationIsOffTheRecord)
         }
     ASSERT_GE(first, 0);
     EXPECT_LT(first, 50'000'000) << "MainThread's first event at " << first / 1000000 << " ms";
+    // Nor after: the trace ends with the run, not a calibration's length later (drains during the
+    // calibration measured the end on the clock before the restart).
+    std::int64_t last = 0;
+    for (const Event& e : r.trace->events())
+        last = std::max(last, e.ts);
+    EXPECT_LT(r.trace->endTs() - last, 50'000'000) << "trace ends " << (r.trace->endTs() - last) / 1000000
+                                                   << " ms after its last event";
 }
 
 // With both cores taken by other processes, a convoy run says the machine was busy instead of

@@ -105,7 +105,13 @@ void LessonRunner::controllerMain()
     const auto t0 = std::chrono::steady_clock::now();
     try {
         scenario->prepare(input);
-        ctx.recorder().restartClock(); // time zero is where the program starts
+        {
+            // Time zero is where the program starts; drains during prepare() (the watchdog's, a
+            // GUI's snapshot) moved the trace's end on the old clock.
+            std::lock_guard lock(m_mutex);
+            ctx.recorder().restartClock();
+            m_builder.restartEndTs();
+        }
         scenario->run(ctx, input, summary);
     } catch (const Cancelled&) {
     } catch (const PyError& e) {

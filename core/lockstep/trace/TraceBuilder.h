@@ -22,6 +22,9 @@ public:
     // Appends `e`; if e.ts is earlier than the last event it is clamped to keep time order.
     EventIndex append(Event e);
     void setEndTs(std::int64_t ts);
+    // The recorder's clock restarted (TraceRecorder::restartClock) before any event: the end
+    // found by drains until then was on the old clock.
+    void restartEndTs() { m_endTs = m_lastTs; }
     void setFinished(bool finished);
 
     [[nodiscard]] std::size_t eventCount() const { return m_events.size(); }
