@@ -209,6 +209,15 @@ TEST(RunFailure, AnEngineExceptionCancelsTheRunAtOnceAndNamesThreadLineAndMessag
     EXPECT_EQ(f->thread, "worker");
     EXPECT_EQ(f->line, 12);
     EXPECT_EQ(f->message, "engine broke");
+    // The failed thread ends Terminated in the trace, at the failure; the sleeper stays asleep.
+    TraceBuilder b;
+    ctx.recorder().drainInto(b, true);
+    const auto trace = b.snapshot();
+    const auto worker = trace->findActor("worker");
+    const auto sleeper = trace->findActor("sleeper");
+    ASSERT_TRUE(worker && sleeper);
+    EXPECT_EQ(trace->stateAt(*worker, trace->endTs()), State::Terminated);
+    EXPECT_EQ(trace->stateAt(*sleeper, trace->endTs()), State::Sleeping);
 }
 
 TEST(RunFailure, APythonExceptionEndsOnlyItsThread)

@@ -360,6 +360,9 @@ void RunContext::fail(ActorId thread, std::string message, std::int32_t line)
     const std::string name = thread.valid() ? m_recorder.actorName(thread) : std::string("main");
     // Recorded before the cancel: the trace stops at the cancel and must still show the failure.
     m_recorder.recordText(EventKind::Error, thread, message, {}, 0, line);
+    // The thread's body ended with the exception: it is done, not "running" on every view of the
+    // stopped trace (the other threads stay where the failure found them).
+    if (thread.valid()) m_recorder.recordState(thread, State::Terminated, {}, line);
     {
         std::lock_guard lock(m_mutex);
         m_errors.push_back(name + (line > 0 ? " (line " + std::to_string(line) + ")" : std::string()) + ": " +
