@@ -1,5 +1,6 @@
 #include "views/WaitForGraphView.h"
 
+#include "render/EngineText.h"
 #include "render/Palette.h"
 #include "views/ViewPainter.h"
 
@@ -9,6 +10,7 @@
 #include <QtMath>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace lockstep::ui {
@@ -57,6 +59,17 @@ void drawCheckbox(QPainter& p, const QRectF& box, bool ticked, const QColor& fil
         p.setBrush(Qt::NoBrush);
         p.drawPath(tick);
     }
+    p.restore();
+}
+
+// A broken condition: the program made it impossible, which is more than "not now".
+void drawCross(QPainter& p, const QRectF& box, const QColor& ink)
+{
+    p.save();
+    p.setPen(QPen(ink, box.width() * 0.13, Qt::SolidLine, Qt::RoundCap));
+    const QRectF in = box.adjusted(box.width() * 0.25, box.height() * 0.25, -box.width() * 0.25, -box.height() * 0.25);
+    p.drawLine(in.topLeft(), in.bottomRight());
+    p.drawLine(in.topRight(), in.bottomLeft());
     p.restore();
 }
 
@@ -405,12 +418,31 @@ void WaitForGraphView::paintGraph(QPainter& p, const QRectF& whole) const
     p.restore();
 }
 
-void WaitForGraphView::paintChecklist(QPainter& p, const QRectF& area) const
+std::vector<WaitForGraphView::ChecklistRow> WaitForGraphView::checklist() const
 {
     const WaitForModel& m = m_replay.model();
-    const WaitForModel::Coffman c = m.coffman();
+    const Trace* t = m_replay.trace();
+    // Before the engine has said anything about a condition it has not been met yet.
+    const std::array<std::pair<QString, QString>, kCoffmanCount> words{{
+        {tr("Mutual exclusion"), tr("no thread requests a lock that is held")},
+        {tr("Hold and wait"), tr("no thread waits while holding a lock")},
+        {tr("No preemption"), tr("no lock has been taken yet")},
+        {tr("Circular wait"), tr("no cycle of waiting threads")},
+    }};
+    std::vector<ChecklistRow> rows;
+    for (std::size_t i = 0; i < kCoffmanCount; ++i) {
+        const auto c = static_cast<CoffmanCondition>(i);
+        const WaitForModel::Fact& f = m.fact(c);
+        const QString evidence = f.recorded && t ? EngineText::display(t->text(f.reason)) : words[i].second;
+        rows.push_back({c, f.status, words[i].first, evidence});
+    }
+    return rows;
+}
+
+void WaitForGraphView::paintChecklist(QPainter& p, const QRectF& area) const
+{
+    const bool all = m_replay.model().coffman().all();
     const double u = QFontMetricsF(Palette::uiFont(viewScale())).height();
-    const bool all = c.all();
     ViewPainter::card(p, area, Palette::panel(), all ? Palette::alarm() : QColor(), u * 0.5);
     const QRectF in = area.adjusted(u * 0.9, u * 0.7, -u * 0.9, -u * 0.7);
     QFont titleFont = ViewPainter::resized(Palette::uiFont(viewScale()), 1.3);
@@ -431,68 +463,33 @@ void WaitForGraphView::paintChecklist(QPainter& p, const QRectF& area) const
     p.drawText(QRectF(in.left(), in.top() + th, in.width(), fh * 1.2), Qt::AlignLeft | Qt::AlignVCenter,
                all ? tr("All four hold at once: deadlock.") : tr("A deadlock needs all four at once."));
 
-    struct Row {
-        bool on;
-        QString title;
-        QString evidence;
-    };
-    std::vector<Row> rows;
-    {
-        const auto e = m.mutualExclusionEvidence();
-        rows.push_back({c.mutualExclusion, tr("Mutual exclusion"),
-                        c.mutualExclusion ? tr("%1 is held by %2 while %3 requests it")
-                                                .arg(name(e.lock), name(e.other), name(e.thread))
-                                          : tr("no thread requests a lock that is held")});
-    }
-    {
-        const auto e = m.holdAndWaitEvidence();
-        rows.push_back({c.holdAndWait, tr("Hold and wait"),
-                        c.holdAndWait ? tr("%1 holds %2 while it waits for %3")
-                                            .arg(name(e.thread), name(e.other), name(e.lock))
-                                      : tr("no thread waits while holding a lock")});
-    }
-    {
-        const auto h = m.firstHold();
-        rows.push_back({c.noPreemption, tr("No preemption"),
-                        c.noPreemption ? (h ? tr("only %1 can release %2: nobody can take it away")
-                                                   .arg(name(h->thread), name(h->lock))
-                                            : tr("a lock is only ever released by its holder"))
-                                       : tr("no lock has been taken yet")});
-    }
-    {
-        const auto cyc = m.cycle();
-        QString ev;
-        if (c.circularWait && cyc.size() >= 2) {
-            QStringList names;
-            for (std::size_t i = 0; i < cyc.size(); i += 2) names << name(cyc[i]);
-            names << name(cyc[0]);
-            ev = tr("a cycle: %1").arg(names.join(QStringLiteral(" → ")));
-        } else if (c.circularWait) {
-            ev = tr("the detector reported a cycle");
-        } else {
-            ev = tr("no cycle of waiting threads");
-        }
-        rows.push_back({c.circularWait, tr("Circular wait"), ev});
-    }
-
     double y = in.top() + th + fh * 1.6;
     const double box = u * 1.25;
     const QColor tickFill = all ? Palette::alarm() : Palette::accent();
     const QColor tickInk = Palette::background();
     const double rowSpace = std::clamp((in.bottom() - y) / 4.0, u * 2.6, u * 4.4);
-    for (const Row& r : rows) {
+    for (const ChecklistRow& r : checklist()) {
         if (y + u * 1.2 > in.bottom()) break;
-        drawCheckbox(p, QRectF(in.left(), y + u * 0.05, box, box), r.on, tickFill, tickInk, Palette::mutedText());
+        const bool on = r.status == CoffmanStatus::Met;
+        const QRectF boxRect(in.left(), y + u * 0.05, box, box);
+        drawCheckbox(p, boxRect, on, tickFill, tickInk, Palette::mutedText());
+        if (r.status == CoffmanStatus::Broken) drawCross(p, boxRect, Palette::foreground());
         const double tx = in.left() + box + u * 0.6;
         p.setFont(nameFont);
-        p.setPen(r.on ? Palette::foreground() : Palette::mutedText());
+        p.setPen(on ? Palette::foreground() : Palette::mutedText());
         const double nh = QFontMetricsF(nameFont).height();
-        p.drawText(QRectF(tx, y, in.right() - tx, nh), Qt::AlignLeft | Qt::AlignVCenter, r.title);
+        const QString title = r.status == CoffmanStatus::Broken ? tr("%1: broken").arg(r.title) : r.title;
+        p.drawText(QRectF(tx, y, in.right() - tx, nh), Qt::AlignLeft | Qt::AlignVCenter, title);
         p.setFont(textFont);
         p.setPen(Palette::mutedText());
-        const QRectF textRect(tx, y + nh, in.right() - tx, std::max(fh, rowSpace - nh - u * 0.2));
+        // The engine's reasons name threads and locks, so some wrap to more lines than a row has:
+        // such a row takes the room it needs rather than losing its last words.
+        const double textH = QFontMetricsF(textFont)
+                                 .boundingRect(QRectF(0, 0, in.right() - tx, 1e6), Qt::TextWordWrap, r.evidence)
+                                 .height();
+        const QRectF textRect(tx, y + nh, in.right() - tx, std::max({fh, textH, rowSpace - nh - u * 0.2}));
         p.drawText(textRect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, r.evidence);
-        y += rowSpace;
+        y += std::max(rowSpace, nh + textH + u * 0.5);
     }
     p.restore();
 }

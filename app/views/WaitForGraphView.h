@@ -14,7 +14,8 @@ namespace lockstep::ui {
 // The wait-for graph of the deadlock and philosophers lessons: threads as circles, locks as
 // squares on a circle, hold edges (lock -> holder) and wait edges (thread -> lock); when the
 // trace's Deadlock event has happened the cycle is drawn in the alarm colour and named in words,
-// and the four Coffman conditions tick as each becomes true at the cursor.
+// and the four Coffman conditions tick as the engine recorded them at the cursor (WaitForModel:
+// the view draws the engine's facts and never decides a condition itself).
 class WaitForGraphView final : public LessonView {
     Q_OBJECT
 public:
@@ -33,6 +34,15 @@ public:
     // Threads and locks in ring order, clockwise from the top (stable while scrubbing).
     [[nodiscard]] std::vector<ActorId> seating() const;
     [[nodiscard]] const WaitForModel& model() const { return m_replay.model(); }
+    // The checklist as painted: one row per Coffman condition, its status and the engine's reason
+    // at the cursor (shown in the UI language).
+    struct ChecklistRow {
+        CoffmanCondition condition = CoffmanCondition::MutualExclusion;
+        CoffmanStatus status = CoffmanStatus::Unmet;
+        QString title;
+        QString evidence;
+    };
+    [[nodiscard]] std::vector<ChecklistRow> checklist() const;
     [[nodiscard]] QSize sizeHint() const override { return {1280, 800}; }
 
 protected:

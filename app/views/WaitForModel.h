@@ -2,8 +2,10 @@
 
 #include "views/HoldTable.h"
 
+#include "lockstep/trace/Coffman.h"
 #include "lockstep/trace/Trace.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <unordered_set>
@@ -11,31 +13,36 @@
 
 namespace lockstep::ui {
 
-// The wait-for graph rebuilt from lock events: hold edges (lock -> holder) from Acquired /
-// Released, wait edges (thread -> lock) from AcquireRequest until Acquired / AcquireTimedOut.
-// Only Lock and RLock actors take part; a Condition's private waiter locks are left out (a waiter
-// holds its own waiter lock while waiting for it by design, which is not a deadlock).
-// Once a Deadlock event is applied the model freezes: what follows is the run being torn down,
-// and the lesson is the moment the cycle closed.
+// The engine's wait-for graph at a moment of the trace, as the graph itself recorded it: hold
+// edges from HoldEdgeAdded / HoldEdgeRemoved, wait edges from WaitEdgeAdded / WaitEdgeRemoved, the
+// Coffman conditions from Coffman events, the cycle from the CycleEdge steps the circular-wait
+// event closes, the detector's verdict from Deadlock. Nothing is decided here: the model only
+// folds those facts, so the view cannot disagree with the engine (or the run's summary).
+// Lock and RLock actors take part in the drawing; a Condition's own lock belongs to the condition
+// view, and the Condition's private waiter locks are never in the engine's graph.
 class WaitForModel {
 public:
     struct Coffman {
-        bool mutualExclusion = false; // a held lock is requested
-        bool holdAndWait = false;     // a thread holds a lock while it waits for another
-        bool noPreemption = false;    // a lock, once held, is never taken away (true once any is held)
-        bool circularWait = false;    // the wait-for graph has a cycle
+        bool mutualExclusion = false;
+        bool holdAndWait = false;
+        bool noPreemption = false;
+        bool circularWait = false;
         [[nodiscard]] bool all() const { return mutualExclusion && holdAndWait && noPreemption && circularWait; }
+    };
+    // The last Coffman event of one condition (recorded = false before the first one).
+    struct Fact {
+        bool recorded = false;
+        CoffmanStatus status = CoffmanStatus::Unmet;
+        TextId reason;
+        ActorId thread;
+        ActorId resource;
+        std::int64_t since = 0;
     };
     struct Wait {
         ActorId thread;
         ActorId lock;
+        bool timed = false;
         std::int64_t since = 0;
-    };
-    // Evidence for one condition: who / which lock made it true (invalid ids when it is false).
-    struct Evidence {
-        ActorId thread;
-        ActorId lock;
-        ActorId other; // holder / other lock
     };
 
     void reset(const Trace&) {}
@@ -54,26 +61,25 @@ public:
     [[nodiscard]] std::int64_t deadlockTs() const { return m_deadlockTs; }
     [[nodiscard]] TextId deadlockText() const { return m_deadlockText; }
 
-    // A cycle [t0, r0, t1, r1, ...]: t_i waits for r_i, held by t_{i+1 mod k}. Rotated so that the
-    // thread with the smallest id comes first. Empty when there is none.
-    [[nodiscard]] std::vector<ActorId> cycle() const;
+    // The cycle the engine recorded [t0, r0, t1, r1, ...] (t_i waits for r_i, held by t_{i+1 mod k}),
+    // while circular wait is met; empty otherwise.
+    [[nodiscard]] const std::vector<ActorId>& cycle() const { return m_cycle; }
+    [[nodiscard]] const Fact& fact(CoffmanCondition c) const { return m_facts[static_cast<std::size_t>(c)]; }
     [[nodiscard]] Coffman coffman() const;
-    [[nodiscard]] Evidence mutualExclusionEvidence() const;
-    [[nodiscard]] Evidence holdAndWaitEvidence() const;
-    [[nodiscard]] std::optional<HoldTable::Hold> firstHold() const;
 
 private:
+    [[nodiscard]] bool drawn(const Trace& trace, ActorId resource);
     void participate(ActorId thread, ActorId lock);
-    void clearWait(ActorId thread);
 
     HoldTable m_holds;
     std::vector<Wait> m_waits;
     std::vector<ActorId> m_participants;
-    std::unordered_set<ActorId> m_locks;       // tracked locks
-    std::unordered_set<ActorId> m_waiterLocks; // Condition waiter locks (ignored)
+    std::unordered_set<ActorId> m_locks; // drawn resources
     std::unordered_set<ActorId> m_placed;
     std::vector<std::pair<ActorId, State>> m_states; // thread states (few threads: flat list)
-    bool m_everHeld = false;
+    std::array<Fact, kCoffmanCount> m_facts {};
+    std::vector<ActorId> m_pendingCycle; // CycleEdge steps not yet closed by circular wait
+    std::vector<ActorId> m_cycle;
     bool m_deadlocked = false;
     std::int64_t m_deadlockTs = -1;
     TextId m_deadlockText;

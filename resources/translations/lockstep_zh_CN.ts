@@ -16,6 +16,42 @@
         <translation>退让后重试</translation>
     </message>
     <message>
+        <source>%1 waits for %2, held by %3: one holder at a time</source>
+        <translation>%1 在等待被 %3 持有的 %2：同一时间只能有一个持有者</translation>
+    </message>
+    <message>
+        <source>no thread waits for a held lock</source>
+        <translation>没有线程在等待已被持有的锁</translation>
+    </message>
+    <message>
+        <source>%1 holds %2 while it waits for %3 (with a timeout)</source>
+        <translation>%1 持有 %2，同时等待 %3（带超时）</translation>
+    </message>
+    <message>
+        <source>%1 holds %2 while it waits for %3</source>
+        <translation>%1 持有 %2，同时等待 %3</translation>
+    </message>
+    <message>
+        <source>no thread waits while holding a lock</source>
+        <translation>没有线程在持有锁的同时等待</translation>
+    </message>
+    <message>
+        <source>only %1 can release %2: nobody can take it away</source>
+        <translation>只有 %1 能释放 %2：没有人能把它夺走</translation>
+    </message>
+    <message>
+        <source>%1 gave %2 back after a failed timed acquire of %3 (trylock): no preemption broken</source>
+        <translation>%1 带超时获取 %3 失败后交还了 %2（尝试加锁）：不可抢占被打破</translation>
+    </message>
+    <message>
+        <source>%1: every thread in the cycle waits for the next, without a timeout</source>
+        <translation>%1：环中每个线程都在不带超时地等待下一个</translation>
+    </message>
+    <message>
+        <source>%1 no longer waits for %2: the cycle is broken</source>
+        <translation>%1 不再等待 %2：环被打破</translation>
+    </message>
+    <message>
         <source>calibrating the countdown loop to CPython&apos;s pace</source>
         <translation>把倒数循环校准到 CPython 的速度</translation>
     </message>
@@ -1722,20 +1758,12 @@ Run the lesson, or use Run ▸ Compare all variants to see them side by side.</s
         <translation>互斥</translation>
     </message>
     <message>
-        <source>%1 is held by %2 while %3 requests it</source>
-        <translation>%1 被 %2 持有，而 %3 在请求它</translation>
-    </message>
-    <message>
         <source>no thread requests a lock that is held</source>
         <translation>没有线程请求已被持有的锁</translation>
     </message>
     <message>
         <source>Hold and wait</source>
         <translation>占有并等待</translation>
-    </message>
-    <message>
-        <source>%1 holds %2 while it waits for %3</source>
-        <translation>%1 持有 %2，同时等待 %3</translation>
     </message>
     <message>
         <source>no thread waits while holding a lock</source>
@@ -1746,24 +1774,8 @@ Run the lesson, or use Run ▸ Compare all variants to see them side by side.</s
         <translation>不可抢占</translation>
     </message>
     <message>
-        <source>only %1 can release %2: nobody can take it away</source>
-        <translation>只有 %1 能释放 %2：没有人能把它夺走</translation>
-    </message>
-    <message>
-        <source>a lock is only ever released by its holder</source>
-        <translation>锁只能由持有者释放</translation>
-    </message>
-    <message>
         <source>no lock has been taken yet</source>
         <translation>还没有锁被获取</translation>
-    </message>
-    <message>
-        <source>a cycle: %1</source>
-        <translation>一个环：%1</translation>
-    </message>
-    <message>
-        <source>the detector reported a cycle</source>
-        <translation>检测器报告了一个环</translation>
     </message>
     <message>
         <source>no cycle of waiting threads</source>
@@ -1772,6 +1784,10 @@ Run the lesson, or use Run ▸ Compare all variants to see them side by side.</s
     <message>
         <source>Circular wait</source>
         <translation>循环等待</translation>
+    </message>
+    <message>
+        <source>%1: broken</source>
+        <translation>%1：已被打破</translation>
     </message>
     <message>
         <source>Deadlock: %1.</source>

@@ -1,5 +1,6 @@
 #include "lockstep/engine/RunContext.h"
 #include "lockstep/engine/WaitForGraph.h"
+#include "lockstep/trace/Coffman.h"
 #include "lockstep/trace/TraceBuilder.h"
 
 #include <gtest/gtest.h>
@@ -52,7 +53,8 @@ TEST(WaitForGraph, FindsTheCycleTheMomentItCloses)
     EXPECT_EQ(calls, 0);
     g.addWait(t2, a, false); // closes T2 -> a -> T1 -> b -> T2
     ASSERT_EQ(calls, 1);
-    EXPECT_EQ(reported, (std::vector<ActorId>{t2, a, t1, b}));
+    // Handed over from its lowest thread, whichever thread closed it.
+    EXPECT_EQ(reported, (std::vector<ActorId>{t1, b, t2, a}));
     EXPECT_TRUE(g.findAnyCycle().has_value());
     g.removeWait(t2);
     EXPECT_FALSE(g.findAnyCycle().has_value());
@@ -81,6 +83,74 @@ TEST(WaitForGraph, SelfDeadlockIsACycleOfLengthOne)
     g.addHolder(ActorId(5), ActorId(1));
     g.addWait(ActorId(1), ActorId(5), false);
     EXPECT_EQ(reported, (std::vector<ActorId>{ActorId(1), ActorId(5)}));
+}
+
+namespace {
+// The Coffman changes a graph with a recorder wrote, as "condition=status: reason".
+std::vector<std::string> coffmanLog(TraceRecorder& rec)
+{
+    TraceBuilder b;
+    rec.drainInto(b, true);
+    const auto trace = b.snapshot();
+    std::vector<std::string> out;
+    for (const Event& e : trace->events())
+        if (const auto c = coffmanChange(e))
+            out.push_back(std::string(coffmanConditionName(c->condition)) + "=" + std::string(coffmanStatusName(c->status))
+                          + ": " + std::string(trace->text(e)));
+    return out;
+}
+} // namespace
+
+// T1 holds a, T2 holds b, in a graph that records into `rec`.
+struct TwoHolders {
+    TraceRecorder rec;
+    WaitForGraph g;
+    ActorId t1, t2, a, b;
+    TwoHolders()
+    {
+        g.setRecorder(&rec);
+        t1 = rec.registerActor(ActorKind::Thread, "T1");
+        t2 = rec.registerActor(ActorKind::Thread, "T2");
+        a = rec.registerActor(ActorKind::Lock, "a");
+        b = rec.registerActor(ActorKind::Lock, "b");
+        g.addHolder(a, t1);
+        g.addHolder(b, t2);
+    }
+};
+
+TEST(WaitForGraph, RecordsTheCoffmanConditionsOfABackOff)
+{
+    TwoHolders w;
+    auto& [rec, g, t1, t2, a, b] = w;
+    g.addWait(t1, b, true); // acquire(timeout=...) while holding a
+    g.removeWait(t1);
+    g.acquireFailed(t1, b);
+    g.removeHolder(a, t1); // gives a back: no preemption is broken for good
+    g.addHolder(a, t1);
+    EXPECT_EQ(g.coffman(CoffmanCondition::NoPreemption), CoffmanStatus::Broken);
+    EXPECT_EQ(coffmanLog(rec), (std::vector<std::string>{
+                                   "no_preemption=met: only T1 can release a: nobody can take it away",
+                                   "mutual_exclusion=met: T1 waits for b, held by T2: one holder at a time",
+                                   "hold_and_wait=met: T1 holds a while it waits for b (with a timeout)",
+                                   "mutual_exclusion=unmet: no thread waits for a held lock",
+                                   "hold_and_wait=unmet: no thread waits while holding a lock",
+                                   "no_preemption=broken: T1 gave a back after a failed timed acquire of b (trylock): "
+                                   "no preemption broken",
+                               }));
+}
+
+TEST(WaitForGraph, RecordsTheCycleBeforeCircularWait)
+{
+    TwoHolders w;
+    auto& [rec, g, t1, t2, a, b] = w;
+    g.addWait(t2, a, false);
+    g.addWait(t1, b, false);
+    const auto log = coffmanLog(rec);
+    ASSERT_FALSE(log.empty());
+    EXPECT_EQ(log.back(), "circular_wait=met: T1 -> b -> T2 -> a -> T1: every thread in the cycle waits for the next, "
+                          "without a timeout");
+    g.removeWait(t1);
+    EXPECT_EQ(g.coffman(CoffmanCondition::CircularWait), CoffmanStatus::Unmet);
 }
 
 TEST(RunContext, CancelWakesASleepingThreadPromptly)

@@ -14,6 +14,7 @@
 
 #include "lockstep/lesson/LessonLoader.h"
 #include "lockstep/runner/LessonRunner.h"
+#include "lockstep/trace/Coffman.h"
 
 #include <gtest/gtest.h>
 
@@ -22,8 +23,11 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <array>
 #include <limits>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 
 using namespace lockstep;
@@ -158,6 +162,107 @@ TEST(RealLessonViews, DeadlockOppositeOrderShowsTheSummaryCycle)
         if (info.kind == ActorKind::Thread && board.cardState(info.id) == State::Blocked) ++blocked;
     EXPECT_EQ(blocked, 2);
     look(board, "deadlock_board");
+}
+
+namespace {
+
+// The engine's wait-for facts at time t, folded here straight from the trace's events (not through
+// the view's model), the way the engine's WaitForGraph recorded them.
+struct EngineFacts {
+    std::array<std::optional<std::pair<CoffmanStatus, std::string>>, kCoffmanCount> coffman;
+    std::set<std::pair<std::uint32_t, std::uint32_t>> waits;              // (thread, lock)
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::int64_t> holds; // (lock, thread) -> levels
+    std::vector<ActorId> cycle;
+    bool deadlocked = false;
+};
+
+EngineFacts factsAt(const Trace& t, std::int64_t ts)
+{
+    EngineFacts f;
+    std::vector<ActorId> steps;
+    for (const Event& e : t.events()) {
+        if (e.ts > ts) break;
+        if (e.kind == EventKind::WaitEdgeAdded) f.waits.insert({e.actor.value, e.target.value});
+        if (e.kind == EventKind::WaitEdgeRemoved) f.waits.erase({e.actor.value, e.target.value});
+        if (e.kind == EventKind::HoldEdgeAdded || e.kind == EventKind::HoldEdgeRemoved) {
+            if (e.value > 0) f.holds[{e.target.value, e.actor.value}] = e.value;
+            else f.holds.erase({e.target.value, e.actor.value});
+        }
+        if (e.kind == EventKind::CycleEdge) steps.insert(steps.end(), {e.actor, e.target});
+        if (e.kind == EventKind::Deadlock) f.deadlocked = true;
+        if (const auto c = coffmanChange(e)) {
+            f.coffman[static_cast<std::size_t>(c->condition)] = {{c->status, std::string(t.text(e))}};
+            if (c->condition == CoffmanCondition::CircularWait)
+                f.cycle = c->status == CoffmanStatus::Met ? steps : std::vector<ActorId>{};
+        }
+    }
+    return f;
+}
+
+// At every moment of the run at which something was recorded, the wait-for view shows exactly the
+// engine's facts: each Coffman condition's status and reason, every edge, the cycle.
+void expectViewIsTheEngine(const RunResult& r, WaitForGraphView& view)
+{
+    std::set<std::int64_t> times;
+    for (const Event& e : r.trace->events()) times.insert(e.ts);
+    for (const std::int64_t ts : times) {
+        view.setCursor(ts);
+        const EngineFacts f = factsAt(*r.trace, ts);
+        const WaitForModel& m = view.model();
+        const auto rows = view.checklist();
+        ASSERT_EQ(rows.size(), kCoffmanCount);
+        for (std::size_t i = 0; i < kCoffmanCount; ++i) {
+            const auto c = static_cast<CoffmanCondition>(i);
+            const auto& fact = m.fact(c);
+            const CoffmanStatus engine = f.coffman[i] ? f.coffman[i]->first : CoffmanStatus::Unmet;
+            ASSERT_EQ(fact.recorded, f.coffman[i].has_value()) << coffmanConditionName(c) << " at " << ts;
+            ASSERT_EQ(fact.status, engine) << coffmanConditionName(c) << " at " << ts;
+            ASSERT_EQ(rows[i].status, engine) << coffmanConditionName(c) << " at " << ts;
+            if (f.coffman[i]) {
+                ASSERT_EQ(rows[i].evidence, QString::fromStdString(f.coffman[i]->second)) << "at " << ts;
+            }
+        }
+        std::set<std::pair<std::uint32_t, std::uint32_t>> waits;
+        for (const auto& w : m.waits()) waits.insert({w.thread.value, w.lock.value});
+        ASSERT_EQ(waits, f.waits) << "at " << ts;
+        std::map<std::pair<std::uint32_t, std::uint32_t>, std::int64_t> holds;
+        for (const auto& h : m.holds().holds()) holds[{h.lock.value, h.thread.value}] = h.count;
+        ASSERT_EQ(holds, f.holds) << "at " << ts;
+        ASSERT_EQ(m.cycle(), f.cycle) << "at " << ts;
+        ASSERT_EQ(view.deadlocked(), f.deadlocked) << "at " << ts;
+    }
+}
+
+} // namespace
+
+TEST(RealLessonViews, WaitForViewShowsTheEngineFactsAtEveryStepOfTrylockBackoff)
+{
+    const RunResult r = run("deadlock", "trylock-backoff");
+    ASSERT_TRUE(r.trace);
+    ASSERT_GE(r.summary.value("retries", 0L), 1L) << r.summary.dump();
+    WaitForGraphView view;
+    ASSERT_TRUE(view.appliesTo(*r.trace));
+    view.setTrace(r.trace);
+    expectViewIsTheEngine(r, view);
+    // And what that story is: giving a lock back broke no preemption, and no cycle ever closed.
+    view.setCursor(kEnd);
+    EXPECT_EQ(view.model().fact(CoffmanCondition::NoPreemption).status, CoffmanStatus::Broken);
+    EXPECT_FALSE(view.coffman().noPreemption);
+    EXPECT_FALSE(view.coffman().circularWait);
+    EXPECT_TRUE(view.checklist()[2].evidence.contains(QStringLiteral("no preemption broken")));
+    look(view, "deadlock_trylock_waitfor");
+}
+
+TEST(RealLessonViews, WaitForViewShowsTheEngineFactsAtEveryStepOfOppositeOrder)
+{
+    const RunResult r = run("deadlock", "opposite-order");
+    ASSERT_TRUE(r.trace);
+    WaitForGraphView view;
+    view.setTrace(r.trace);
+    expectViewIsTheEngine(r, view);
+    view.setCursor(kEnd);
+    EXPECT_TRUE(view.coffman().all());
+    EXPECT_EQ(view.model().cycle().size(), 4u);
 }
 
 TEST(RealLessonViews, PhilosophersCycleHasEveryPhilosopher)
@@ -440,12 +545,14 @@ TEST(RealLessonViews, EngineMessagesAreShownInTheUiLanguage)
         ASSERT_TRUE(r.trace);
         for (std::uint64_t i = 0; i < r.trace->eventCount(); ++i) {
             const Event& e = r.trace->event(EventIndex(i));
-            if ((e.kind == EventKind::Stalled || e.kind == EventKind::Mark) && e.text.valid())
+            if ((e.kind == EventKind::Stalled || e.kind == EventKind::Mark || e.kind == EventKind::Coffman)
+                && e.text.valid())
                 texts.emplace_back(r.trace->text(e));
         }
     };
     collect(run("condition", "wrong-start"));
     collect(run("deadlock", "trylock-backoff"));
+    collect(run("deadlock", "opposite-order"));
     collect(run("iomux", "et-partial-read", {{"fds", "20"}, {"rounds", "5"}}));
     collect(run("iomux", "epoll-lt", {{"fds", "20"}, {"rounds", "5"}}));
     collect(run("iomux", "poll", {{"fds", "20"}, {"rounds", "5"}}));

@@ -7,6 +7,7 @@
 
 #include "TimelineTestTraces.h"
 
+#include "lockstep/trace/Coffman.h"
 #include "lockstep/trace/TraceBuilder.h"
 
 #include <algorithm>
@@ -24,22 +25,41 @@ constexpr std::int64_t kMs = 1'000'000;
 // The render tests' writer (state changes and events with an optional Python line), plus the
 // engine's recording conventions for locks and the rest.
 struct Writer : lockstep::testing::TraceWriter {
-    // Lock::acquire as LockBase records it: request, (blocked), acquired, lock state Held.
+    // Lock::acquire as LockBase records it: request, (blocked), the graph's hold edge, acquired,
+    // lock state Held.
     void acquire(std::int64_t ts, ActorId thread, ActorId lock, int count = 1)
     {
         event(ts, EventKind::AcquireRequest, thread, lock, -1);
+        event(ts, EventKind::HoldEdgeAdded, thread, lock, count);
         event(ts, EventKind::Acquired, thread, lock, count);
         if (count == 1) state(ts, lock, State::Held, thread);
     }
+    // An untimed acquire that blocks: the graph's wait edge.
     void request(std::int64_t ts, ActorId thread, ActorId lock)
     {
         event(ts, EventKind::AcquireRequest, thread, lock, -1);
         state(ts, thread, State::Blocked, lock);
+        event(ts, EventKind::WaitEdgeAdded, thread, lock, 0);
     }
-    void release(std::int64_t ts, ActorId by, ActorId lock, int remaining = 0)
+    // `graph` = false: a release the graph did not record (the recorder had stopped).
+    void release(std::int64_t ts, ActorId by, ActorId lock, int remaining = 0, bool graph = true)
     {
+        if (graph) event(ts, EventKind::HoldEdgeRemoved, by, lock, remaining);
         event(ts, EventKind::Released, by, lock, remaining);
         if (remaining == 0) state(ts, lock, State::Free);
+    }
+    // A Coffman condition changing, as WaitForGraph records it.
+    void coffman(std::int64_t ts, CoffmanCondition c, CoffmanStatus s, ActorId thread, ActorId lock,
+                 std::string_view reason)
+    {
+        event(ts, EventKind::Coffman, thread, lock, coffmanEventValue(c, s), reason);
+    }
+    // The graph closing a cycle [t0, r0, t1, r1, ...]: its steps, then circular wait met.
+    void cycle(std::int64_t ts, const std::vector<ActorId>& steps, std::string_view reason)
+    {
+        for (std::size_t i = 0; i + 1 < steps.size(); i += 2)
+            event(ts, EventKind::CycleEdge, steps[i], steps[i + 1], static_cast<std::int64_t>(i / 2));
+        coffman(ts, CoffmanCondition::CircularWait, CoffmanStatus::Met, steps[0], steps[1], reason);
     }
     std::shared_ptr<const Trace> done(std::int64_t end)
     {
@@ -73,6 +93,8 @@ inline DeadlockTrace deadlockTrace()
     w.state(1 * kMs, d.t2, State::Running);
     w.event(2 * kMs, EventKind::LineReached, d.t1, {}, 0, {}, 3);
     w.acquire(2 * kMs, d.t1, d.lockA);
+    w.coffman(2 * kMs, CoffmanCondition::NoPreemption, CoffmanStatus::Met, d.t1, d.lockA,
+              "only T1 can release lock_a: nobody can take it away");
     w.event(3 * kMs, EventKind::LineReached, d.t2, {}, 0, {}, 9);
     w.acquire(3 * kMs, d.t2, d.lockB);
     w.state(4 * kMs, d.t1, State::Sleeping);
@@ -80,13 +102,20 @@ inline DeadlockTrace deadlockTrace()
     w.state(9 * kMs, d.t1, State::Running);
     w.event(10 * kMs, EventKind::LineReached, d.t1, {}, 0, {}, 5);
     w.request(10 * kMs, d.t1, d.lockB);
+    w.coffman(10 * kMs, CoffmanCondition::MutualExclusion, CoffmanStatus::Met, d.t1, d.lockB,
+              "T1 waits for lock_b, held by T2: one holder at a time");
+    w.coffman(10 * kMs, CoffmanCondition::HoldAndWait, CoffmanStatus::Met, d.t1, d.lockB,
+              "T1 holds lock_a while it waits for lock_b");
     w.state(11 * kMs, d.t2, State::Running);
     w.event(11 * kMs, EventKind::LineReached, d.t2, {}, 0, {}, 11);
     w.request(11 * kMs, d.t2, d.lockA);
-    w.event(11 * kMs + 500'000, EventKind::Deadlock, d.t2, {}, 0, "T2 -> lock_a -> T1 -> lock_b -> T2");
-    // Cancellation unwinds both threads: `with` blocks release on the way out.
-    w.release(12 * kMs, d.t1, d.lockA);
-    w.release(12 * kMs, d.t2, d.lockB);
+    w.cycle(11 * kMs, {d.t1, d.lockB, d.t2, d.lockA},
+            "T1 -> lock_b -> T2 -> lock_a -> T1: every thread in the cycle waits for the next, without a timeout");
+    w.event(11 * kMs + 500'000, EventKind::Deadlock, d.t1, d.lockB, 2, "T1 -> lock_b -> T2 -> lock_a");
+    // Cancellation unwinds both threads: `with` blocks release on the way out. The recorder has
+    // stopped by then, so the graph's side of it is not in the trace.
+    w.release(12 * kMs, d.t1, d.lockA, 0, false);
+    w.release(12 * kMs, d.t2, d.lockB, 0, false);
     w.state(12 * kMs, d.t1, State::Terminated);
     w.state(12 * kMs, d.t2, State::Terminated);
     d.trace = w.done(13 * kMs);
@@ -105,9 +134,21 @@ inline std::shared_ptr<const Trace> philosophersTrace(int n)
     for (int i = 0; i < n; ++i) w.state(kMs, phil[static_cast<std::size_t>(i)], State::Running);
     for (int i = 0; i < n; ++i)
         w.acquire((2 + i) * kMs, phil[static_cast<std::size_t>(i)], forks[static_cast<std::size_t>(i)]);
+    w.coffman(2 * kMs, CoffmanCondition::NoPreemption, CoffmanStatus::Met, phil[0], forks[0],
+              "only P0 can release fork0: nobody can take it away");
     for (int i = 0; i < n; ++i)
         w.request((10 + i) * kMs, phil[static_cast<std::size_t>(i)], forks[static_cast<std::size_t>((i + 1) % n)]);
-    w.event((10 + n) * kMs, EventKind::Deadlock, phil.back(), {}, 0, "cycle");
+    w.coffman(10 * kMs, CoffmanCondition::MutualExclusion, CoffmanStatus::Met, phil[0], forks[1],
+              "P0 waits for fork1, held by P1: one holder at a time");
+    w.coffman(10 * kMs, CoffmanCondition::HoldAndWait, CoffmanStatus::Met, phil[0], forks[1],
+              "P0 holds fork0 while it waits for fork1");
+    std::vector<ActorId> steps;
+    for (std::size_t i = 0; i < phil.size(); ++i) {
+        steps.push_back(phil[i]);
+        steps.push_back(forks[(i + 1) % forks.size()]);
+    }
+    w.cycle((9 + n) * kMs, steps, "P0 -> fork1 -> ... -> P0: every thread in the cycle waits for the next, without a timeout");
+    w.event((10 + n) * kMs, EventKind::Deadlock, phil.front(), forks[1], n, "cycle");
     return w.done((11 + n) * kMs);
 }
 
@@ -120,8 +161,14 @@ inline std::shared_ptr<const Trace> selfDeadlockTrace()
     const ActorId t1 = w.b.addActor(ActorKind::Thread, "T1", main);
     w.state(kMs, t1, State::Running);
     w.acquire(2 * kMs, t1, lock);
+    w.coffman(2 * kMs, CoffmanCondition::NoPreemption, CoffmanStatus::Met, t1, lock,
+              "only T1 can release lock: nobody can take it away");
     w.request(3 * kMs, t1, lock);
-    w.event(3 * kMs + 1000, EventKind::Deadlock, t1, {}, 0, "T1 -> lock -> T1");
+    w.coffman(3 * kMs, CoffmanCondition::MutualExclusion, CoffmanStatus::Met, t1, lock,
+              "T1 waits for lock, held by T1: one holder at a time");
+    w.coffman(3 * kMs, CoffmanCondition::HoldAndWait, CoffmanStatus::Met, t1, lock, "T1 holds lock while it waits for lock");
+    w.cycle(3 * kMs, {t1, lock}, "T1 -> lock -> T1: every thread in the cycle waits for the next, without a timeout");
+    w.event(3 * kMs + 1000, EventKind::Deadlock, t1, lock, 1, "T1 -> lock");
     return w.done(4 * kMs);
 }
 

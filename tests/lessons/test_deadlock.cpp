@@ -1,8 +1,13 @@
 #include "LessonTestSupport.h"
 
 #include "lockstep/engine/Cancelled.h"
+#include "lockstep/trace/Coffman.h"
 
 #include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
 
 using namespace lockstep;
 using lockstep::test::runLesson;
@@ -64,6 +69,69 @@ TEST(DeadlockLesson, TrylockBackoffCompletesAfterRetries)
     EXPECT_GE(r.summary["retries"].get<long>(), 1);
     EXPECT_FALSE(r.summary["coffman"]["no_preemption"].get<bool>());
     EXPECT_FALSE(r.summary["coffman"]["circular_wait"].get<bool>());
+}
+
+namespace {
+// The last Coffman event of each condition in the trace (the state the engine left it in).
+std::map<CoffmanCondition, std::pair<CoffmanStatus, std::string>> lastCoffman(const Trace& trace)
+{
+    std::map<CoffmanCondition, std::pair<CoffmanStatus, std::string>> out;
+    for (const Event& e : trace.events())
+        if (const auto c = coffmanChange(e)) out[c->condition] = {c->status, std::string(trace.text(e))};
+    return out;
+}
+} // namespace
+
+TEST(DeadlockFacts, TrylockBackoffRecordsNoPreemptionBroken)
+{
+    const RunResult r = runLesson("deadlock", "trylock-backoff");
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.summary.dump();
+    const auto last = lastCoffman(*r.trace);
+    ASSERT_TRUE(last.contains(CoffmanCondition::NoPreemption));
+    const auto& [status, reason] = last.at(CoffmanCondition::NoPreemption);
+    EXPECT_EQ(status, CoffmanStatus::Broken);
+    EXPECT_NE(reason.find(" back after a failed timed acquire of lock_"), std::string::npos) << reason;
+    EXPECT_NE(reason.find("(trylock): no preemption broken"), std::string::npos) << reason;
+    // Both threads held a lock while they waited for the other's, with a timeout: the graph has the
+    // waits as timed, so they never close a cycle.
+    bool timedWait = false;
+    for (const Event& e : r.trace->events()) {
+        timedWait = timedWait || (e.kind == EventKind::WaitEdgeAdded && e.value == 1);
+        EXPECT_NE(e.kind, EventKind::CycleEdge);
+        if (const auto c = coffmanChange(e)) {
+            EXPECT_NE(c->condition, CoffmanCondition::CircularWait);
+        }
+    }
+    EXPECT_TRUE(timedWait);
+    EXPECT_FALSE(r.summary["coffman"]["no_preemption"].get<bool>());
+    EXPECT_TRUE(r.summary["coffman"]["hold_and_wait"].get<bool>());
+}
+
+TEST(DeadlockFacts, OppositeOrderRecordsAllFourMetAndTheCycle)
+{
+    const RunResult r = runLesson("deadlock", "opposite-order");
+    ASSERT_EQ(r.outcome, RunOutcome::Deadlocked) << r.summary.dump();
+    const auto last = lastCoffman(*r.trace);
+    for (std::size_t i = 0; i < kCoffmanCount; ++i) {
+        const auto c = static_cast<CoffmanCondition>(i);
+        ASSERT_TRUE(last.contains(c)) << coffmanConditionName(c);
+        EXPECT_EQ(last.at(c).first, CoffmanStatus::Met) << coffmanConditionName(c) << ": " << last.at(c).second;
+    }
+    EXPECT_EQ(last.at(CoffmanCondition::CircularWait).second,
+              "T1 -> lock_b -> T2 -> lock_a -> T1: every thread in the cycle waits for the next, without a timeout");
+    // The recorded cycle is the one the summary names, and it is recorded before the Deadlock event.
+    std::vector<std::string> steps;
+    bool deadlockSeen = false;
+    for (const Event& e : r.trace->events()) {
+        if (e.kind == EventKind::Deadlock) deadlockSeen = true;
+        if (e.kind != EventKind::CycleEdge) continue;
+        EXPECT_FALSE(deadlockSeen);
+        EXPECT_EQ(e.value, static_cast<std::int64_t>(steps.size() / 2));
+        steps.emplace_back(r.trace->actorName(e.actor));
+        steps.emplace_back(r.trace->actorName(e.target));
+    }
+    EXPECT_TRUE(deadlockSeen);
+    EXPECT_EQ(steps, cycleOf(r));
 }
 
 TEST(DeadlockLesson, SelfDeadlockIsACycleOfOne)

@@ -61,6 +61,7 @@ RunContext::RunContext(RunOptions options) : m_options(options), m_gate(options.
     m_recorder.setBudget(options.maxEvents, options.maxMemoryBytes);
     m_cancelFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     m_graph.setDeadlockCallback([this](const std::vector<ActorId>& cycle) { onDeadlock(cycle); });
+    m_graph.setRecorder(&m_recorder);
     m_gate.setSettledPredicate([this](std::size_t parked) {
         // Every live thread is either parked at the gate or blocked/waiting/sleeping.
         std::lock_guard lock(m_mutex);
@@ -275,13 +276,8 @@ std::vector<ActorId> RunContext::deadlockCycle() const
 
 void RunContext::onDeadlock(const std::vector<ActorId>& found)
 {
-    // Rotate so that the cycle starts at its lowest thread id: the same deadlock always reads the
-    // same way, whichever thread closed it.
-    std::vector<ActorId> cycle = found;
-    std::size_t best = 0;
-    for (std::size_t i = 0; i < cycle.size(); i += 2)
-        if (cycle[i] < cycle[best]) best = i;
-    std::rotate(cycle.begin(), cycle.begin() + static_cast<std::ptrdiff_t>(best), cycle.end());
+    // The graph hands it over starting at its lowest thread id (and has recorded it as CycleEdges).
+    const std::vector<ActorId>& cycle = found;
     std::string text;
     for (std::size_t i = 0; i < cycle.size(); ++i) {
         if (i) text += " -> ";

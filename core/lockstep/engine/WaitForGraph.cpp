@@ -1,5 +1,7 @@
 #include "lockstep/engine/WaitForGraph.h"
 
+#include "lockstep/trace/TraceRecorder.h"
+
 #include <algorithm>
 #include <unordered_set>
 
@@ -11,10 +13,35 @@ void WaitForGraph::setDeadlockCallback(DeadlockCallback cb)
     m_callback = std::move(cb);
 }
 
+void WaitForGraph::setRecorder(TraceRecorder* recorder)
+{
+    std::lock_guard lock(m_mutex);
+    m_recorder = recorder;
+}
+
+std::string WaitForGraph::nameLocked(ActorId id) const
+{
+    return m_recorder ? m_recorder->actorName(id) : std::string();
+}
+
+int WaitForGraph::levelsLocked(ActorId resource, ActorId thread) const
+{
+    const auto it = m_holders.find(resource);
+    return it == m_holders.end() ? 0 : static_cast<int>(std::count(it->second.begin(), it->second.end(), thread));
+}
+
 void WaitForGraph::addHolder(ActorId resource, ActorId thread)
 {
     std::lock_guard lock(m_mutex);
     m_holders[resource].push_back(thread);
+    ++m_heldBy[thread];
+    m_failed.erase(thread); // it got something: what it gives back from now on is an ordinary release
+    if (!m_recorder) return;
+    m_recorder->record(EventKind::HoldEdgeAdded, thread, resource, levelsLocked(resource, thread));
+    if (m_coffman[static_cast<std::size_t>(CoffmanCondition::NoPreemption)] == CoffmanStatus::Unmet)
+        setCoffmanLocked(CoffmanCondition::NoPreemption, CoffmanStatus::Met, thread, resource,
+            "only " + nameLocked(thread) + " can release " + nameLocked(resource) + ": nobody can take it away");
+    updateLocked();
 }
 
 void WaitForGraph::removeHolder(ActorId resource, ActorId thread)
@@ -27,8 +54,24 @@ void WaitForGraph::removeHolder(ActorId resource, ActorId thread)
     // oldest holder record.
     auto h = std::find(v.begin(), v.end(), thread);
     if (h == v.end()) h = v.begin();
-    if (h != v.end()) v.erase(h);
+    const ActorId holder = *h;
+    v.erase(h);
     if (v.empty()) m_holders.erase(it);
+    if (--m_heldBy[holder] <= 0) m_heldBy.erase(holder);
+    if (!m_recorder) return;
+    m_recorder->record(EventKind::HoldEdgeRemoved, holder, resource, levelsLocked(resource, holder));
+    if (const auto f = m_failed.find(holder); f != m_failed.end()
+        && m_coffman[static_cast<std::size_t>(CoffmanCondition::NoPreemption)] != CoffmanStatus::Broken)
+        setCoffmanLocked(CoffmanCondition::NoPreemption, CoffmanStatus::Broken, holder, resource,
+            nameLocked(holder) + " gave " + nameLocked(resource) + " back after a failed timed acquire of "
+                + nameLocked(f->second) + " (trylock): no preemption broken");
+    updateLocked();
+}
+
+void WaitForGraph::acquireFailed(ActorId thread, ActorId resource)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_heldBy.contains(thread)) m_failed[thread] = resource;
 }
 
 void WaitForGraph::addWait(ActorId thread, ActorId resource, bool timed)
@@ -38,19 +81,104 @@ void WaitForGraph::addWait(ActorId thread, ActorId resource, bool timed)
     {
         std::lock_guard lock(m_mutex);
         m_waits[thread] = WaitEdge{resource, timed};
-        if (timed || !m_callback) return;
+        if (m_recorder) {
+            m_recorder->record(EventKind::WaitEdgeAdded, thread, resource, timed ? 1 : 0);
+            updateLocked();
+        }
+        if (timed || (!m_callback && !m_recorder)) return;
         auto found = findCycleLocked(thread);
         if (!found) return;
         cycle = std::move(*found);
+        // Rotate so that the cycle starts at its lowest thread id: the same deadlock always reads
+        // the same way, whichever thread closed it.
+        std::size_t best = 0;
+        for (std::size_t i = 0; i < cycle.size(); i += 2)
+            if (cycle[i] < cycle[best]) best = i;
+        std::rotate(cycle.begin(), cycle.begin() + static_cast<std::ptrdiff_t>(best), cycle.end());
+        if (m_recorder && m_coffman[static_cast<std::size_t>(CoffmanCondition::CircularWait)] != CoffmanStatus::Met)
+            recordCycleLocked(cycle);
         cb = m_callback;
     }
-    cb(cycle); // outside the mutex: the callback records events and may cancel the run
+    if (cb) cb(cycle); // outside the mutex: the callback records events and may cancel the run
+}
+
+void WaitForGraph::recordCycleLocked(const std::vector<ActorId>& cycle)
+{
+    std::string text;
+    for (std::size_t i = 0; i < cycle.size(); ++i) {
+        m_recorder->record(EventKind::CycleEdge, cycle[i], cycle[i + 1], static_cast<std::int64_t>(i / 2));
+        text += nameLocked(cycle[i]) + " -> " + nameLocked(cycle[i + 1]) + " -> ";
+        ++i;
+    }
+    text += nameLocked(cycle.front()) + ": every thread in the cycle waits for the next, without a timeout";
+    m_cycle = cycle;
+    setCoffmanLocked(CoffmanCondition::CircularWait, CoffmanStatus::Met, cycle[0], cycle[1], text);
 }
 
 void WaitForGraph::removeWait(ActorId thread)
 {
     std::lock_guard lock(m_mutex);
-    m_waits.erase(thread);
+    const auto it = m_waits.find(thread);
+    if (it == m_waits.end()) return;
+    const ActorId resource = it->second.resource;
+    m_waits.erase(it);
+    if (!m_recorder) return;
+    m_recorder->record(EventKind::WaitEdgeRemoved, thread, resource);
+    if (std::find(m_cycle.begin(), m_cycle.end(), thread) != m_cycle.end()) {
+        m_cycle.clear();
+        setCoffmanLocked(CoffmanCondition::CircularWait, CoffmanStatus::Unmet, thread, resource,
+            nameLocked(thread) + " no longer waits for " + nameLocked(resource) + ": the cycle is broken");
+    }
+    updateLocked();
+}
+
+void WaitForGraph::updateLocked()
+{
+    // The lowest waiting thread that shows each condition, so that the same state reads the same.
+    std::optional<std::pair<ActorId, WaitEdge>> exclusive;
+    std::optional<std::pair<ActorId, WaitEdge>> holding;
+    for (const auto& [thread, wait] : m_waits) {
+        if (m_holders.contains(wait.resource) && (!exclusive || thread < exclusive->first))
+            exclusive.emplace(thread, wait);
+        if (m_heldBy.contains(thread) && (!holding || thread < holding->first)) holding.emplace(thread, wait);
+    }
+    if (exclusive && m_coffman[static_cast<std::size_t>(CoffmanCondition::MutualExclusion)] != CoffmanStatus::Met) {
+        const auto& [thread, wait] = *exclusive;
+        std::vector<ActorId> holders = m_holders.at(wait.resource);
+        setCoffmanLocked(CoffmanCondition::MutualExclusion, CoffmanStatus::Met, thread, wait.resource,
+            nameLocked(thread) + " waits for " + nameLocked(wait.resource) + ", held by "
+                + nameLocked(*std::min_element(holders.begin(), holders.end())) + ": one holder at a time");
+    } else if (!exclusive
+        && m_coffman[static_cast<std::size_t>(CoffmanCondition::MutualExclusion)] == CoffmanStatus::Met) {
+        setCoffmanLocked(
+            CoffmanCondition::MutualExclusion, CoffmanStatus::Unmet, {}, {}, "no thread waits for a held lock");
+    }
+    if (holding && m_coffman[static_cast<std::size_t>(CoffmanCondition::HoldAndWait)] != CoffmanStatus::Met) {
+        const auto& [thread, wait] = *holding;
+        ActorId held;
+        for (const auto& [resource, holders] : m_holders)
+            if (std::find(holders.begin(), holders.end(), thread) != holders.end() && (!held || resource < held))
+                held = resource;
+        setCoffmanLocked(CoffmanCondition::HoldAndWait, CoffmanStatus::Met, thread, wait.resource,
+            nameLocked(thread) + " holds " + nameLocked(held) + " while it waits for " + nameLocked(wait.resource)
+                + (wait.timed ? " (with a timeout)" : ""));
+    } else if (!holding && m_coffman[static_cast<std::size_t>(CoffmanCondition::HoldAndWait)] == CoffmanStatus::Met) {
+        setCoffmanLocked(
+            CoffmanCondition::HoldAndWait, CoffmanStatus::Unmet, {}, {}, "no thread waits while holding a lock");
+    }
+}
+
+void WaitForGraph::setCoffmanLocked(
+    CoffmanCondition c, CoffmanStatus s, ActorId thread, ActorId resource, const std::string& reason)
+{
+    m_coffman[static_cast<std::size_t>(c)] = s;
+    m_recorder->recordText(EventKind::Coffman, thread, reason, resource, coffmanEventValue(c, s));
+}
+
+CoffmanStatus WaitForGraph::coffman(CoffmanCondition c) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_coffman[static_cast<std::size_t>(c)];
 }
 
 std::optional<std::vector<ActorId>> WaitForGraph::findCycleLocked(ActorId start) const

@@ -7,6 +7,7 @@
 #include "lockstep/sync/Lock.h"
 #include "lockstep/sync/RLock.h"
 #include "lockstep/sync/Semaphore.h"
+#include "lockstep/trace/Coffman.h"
 
 #include <algorithm>
 #include <map>
@@ -252,52 +253,17 @@ private:
     std::mt19937_64 m_rng;
 };
 
-// Coffman's four conditions, read off what the trace shows happened.
-json coffmanFromTrace(const Trace& trace, bool circular)
+// The summary's `coffman`: the facts the wait-for graph recorded while the run went on, folded
+// (see coffmanVerdict), so that it cannot disagree with the window showing the same events.
+json coffmanSummary(const Trace& trace)
 {
-    std::map<std::uint32_t, std::set<std::uint32_t>> holding; // thread -> locks held
-    std::map<std::uint32_t, std::uint32_t> owner;              // lock -> holding thread
-    bool mutualExclusion = false, holdAndWait = false, preempted = false;
-    auto isLock = [&](ActorId a) {
-        const ActorInfo* info = trace.actor(a);
-        return info && (info->kind == ActorKind::Lock || info->kind == ActorKind::RLock);
-    };
-    for (const Event& e : trace.events()) {
-        if (!e.target.valid() || !isLock(e.target)) continue;
-        // A Condition's per-waiter locks (children of the condition) model the wait, not a resource.
-        const ActorInfo* parent = trace.actor(trace.actor(e.target)->parent);
-        if (parent && parent->kind == ActorKind::Condition) continue;
-        switch (e.kind) {
-        case EventKind::Acquired:
-            holding[e.actor.value].insert(e.target.value);
-            owner[e.target.value] = e.actor.value;
-            break;
-        case EventKind::Released:
-            holding[e.actor.value].erase(e.target.value);
-            owner.erase(e.target.value);
-            break;
-        case EventKind::AcquireTimedOut:
-            // The thread gives up and (in the back-off cure) hands back what it holds: its
-            // resources are taken away from it, which is what "no preemption" forbids.
-            if (!holding[e.actor.value].empty()) preempted = true;
-            break;
-        case EventKind::StateChange:
-            if (e.state == State::Blocked) {
-                auto o = owner.find(e.target.value);
-                if (o != owner.end()) {
-                    mutualExclusion = true; // the lock was held, so the requester had to wait
-                    if (!holding[e.actor.value].empty()) holdAndWait = true;
-                }
-            }
-            break;
-        default:
-            break;
-        }
+    const CoffmanVerdict verdict = coffmanVerdict(trace);
+    json out = json::object();
+    for (std::size_t i = 0; i < kCoffmanCount; ++i) {
+        const auto c = static_cast<CoffmanCondition>(i);
+        out[std::string(coffmanConditionName(c))] = verdict[c];
     }
-    return {{"mutual_exclusion", mutualExclusion},
-            {"hold_and_wait", holdAndWait},
-            {"no_preemption", !preempted},
-            {"circular_wait", circular}};
+    return out;
 }
 
 class ThreadScriptScenario final : public Scenario {
@@ -351,7 +317,7 @@ public:
         summary["deadlocked"] = !cycleIds.empty();
         summary["cycle"] = cycle;
         summary["stalled"] = ctx.outcome() == RunOutcome::Stalled;
-        summary["coffman"] = coffmanFromTrace(trace, !cycleIds.empty());
+        summary["coffman"] = coffmanSummary(trace);
 
         long waits = 0, notifies = 0;
         std::int64_t closingRequest = -1;

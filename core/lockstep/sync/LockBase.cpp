@@ -84,6 +84,7 @@ bool LockBase::acquireLevels(ActorId me, const Timeout& timeout, int levels, boo
     }
     if (timeout.isNonBlocking()) {
         rec.record(EventKind::AcquireTimedOut, me, m_id, 0);
+        if (!m_internal) m_ctx.graph().acquireFailed(me, m_id);
         return false;
     }
     if (!m_internal) {
@@ -110,6 +111,7 @@ bool LockBase::acquireLevels(ActorId me, const Timeout& timeout, int levels, boo
     edge.remove();
     if (!ok) {
         rec.record(EventKind::AcquireTimedOut, me, m_id, timeout.ns());
+        if (!m_internal) m_ctx.graph().acquireFailed(me, m_id);
         return false;
     }
     take(me, levels);

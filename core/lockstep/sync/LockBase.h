@@ -24,7 +24,8 @@ namespace lockstep {
 //   - sets the thread's state Blocked on this lock while it blocks (timed when a timeout is given);
 //   - keeps the wait-for graph up to date: addHolder per acquired level, addWait before blocking
 //     (untimed waits may close a deadlock cycle; a Lock taken twice by one thread is the cycle
-//     [thread, lock]), removeWait when the wait ends, removeHolder on release.
+//     [thread, lock]), removeWait when the wait ends, removeHolder on release, acquireFailed when an
+//     acquire gives up (the graph records all of it, and the Coffman conditions, as trace events).
 // Acquire/release events and the lock's state changes are recorded while the lock's mutex is held,
 // so the trace never shows the next owner before the previous one let go.
 //

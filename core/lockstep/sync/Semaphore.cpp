@@ -72,6 +72,7 @@ bool Semaphore::acquire(bool blocking, double timeoutSeconds)
     edge.remove();
     if (!rc) {
         rec.record(EventKind::AcquireTimedOut, me, m_id, timeout.ns());
+        m_ctx.graph().acquireFailed(me, m_id);
         return false;
     }
     if (m_tracksHolders) m_ctx.graph().addHolder(m_id, me);

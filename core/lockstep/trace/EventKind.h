@@ -60,6 +60,15 @@ enum class EventKind : std::uint16_t {
     GenRaise,
 
     Counter,         // text = counter name, value = counter value
+
+    // The engine's wait-for graph as it changes (core/lockstep/engine/WaitForGraph), recorded by the
+    // graph itself so that every view and the summary read one truth (actor = thread, target = resource)
+    WaitEdgeAdded,   // the thread now waits for the resource; value = 1 if timed (a timed wait ends by itself)
+    WaitEdgeRemoved, // that wait ended (acquired, timed out or cancelled)
+    HoldEdgeAdded,   // the thread holds the resource; value = levels it holds now
+    HoldEdgeRemoved, // value = levels it still holds (0 = the edge is gone)
+    CycleEdge,       // a cycle of untimed waits closed: step `value` (0-based) of it; its holder is the next step's thread
+    Coffman,         // a Coffman condition changed: value = coffmanEventValue(condition, status), text = reason
 };
 
 [[nodiscard]] std::string_view eventKindName(EventKind kind);

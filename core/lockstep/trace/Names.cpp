@@ -44,8 +44,11 @@ constexpr std::array kEventKindNames{
     std::string_view("gen_send"),      std::string_view("gen_throw"),  std::string_view("gen_close"),
     std::string_view("gen_yield"),     std::string_view("gen_return"), std::string_view("gen_raise"),
     std::string_view("counter"),
+    std::string_view("wait_edge_added"), std::string_view("wait_edge_removed"),
+    std::string_view("hold_edge_added"), std::string_view("hold_edge_removed"),
+    std::string_view("cycle_edge"),      std::string_view("coffman"),
 };
-static_assert(kEventKindNames.size() == static_cast<std::size_t>(EventKind::Counter) + 1);
+static_assert(kEventKindNames.size() == static_cast<std::size_t>(EventKind::Coffman) + 1);
 
 } // namespace
 
