@@ -71,6 +71,12 @@ inline double convoyMedianMs(const RunResult& r)
 struct MachineProbe {
     double parallelism = 0; // CPU seconds two spinning threads get per wall second (2 = two free cores)
     double wakeUs = 0; // median time to wake a thread blocked on a condition variable
+    // What one turn of a fixed spin loop costs in thread CPU time: the core's speed, alone (one
+    // thread) and with both of our threads spinning. Seen on this 2-vCPU machine: 23 ns alone and
+    // 47 ns when both spin, so the two vCPUs share one physical core, and the alone figure moves
+    // between the two with a neighbour's load on the host, a 2x swing that CPython's pace follows.
+    double aloneNs = 0;
+    double bothNs = 0;
 
     static std::int64_t threadCpuNs()
     {
@@ -79,21 +85,62 @@ struct MachineProbe {
         return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
     }
 
+    // The fastest of 5 runs of 20,000 turns of a fixed 64-iteration spin: about 5 ms.
+    static double referenceNsPerTurn()
+    {
+        double best = 0;
+        for (int r = 0; r < 5; ++r) {
+            const std::int64_t c0 = threadCpuNs();
+            std::uint64_t burn = 0;
+            for (int turn = 0; turn < 20'000; ++turn)
+                for (int i = 0; i < 64; ++i) {
+                    burn += static_cast<std::uint64_t>(i);
+                    asm volatile("" : "+r"(burn));
+                }
+            const double ns = static_cast<double>(threadCpuNs() - c0) / 20'000.0;
+            if (r == 0 || ns < best) best = ns;
+        }
+        return best;
+    }
+
+    // The core's speed (alone) moved by less than `factor` over `probes`.
+    static bool speedSteady(const std::vector<MachineProbe>& probes, double factor)
+    {
+        double lo = 0, hi = 0;
+        for (const auto& p : probes) {
+            lo = lo == 0 ? p.aloneNs : std::min(lo, p.aloneNs);
+            hi = std::max(hi, p.aloneNs);
+        }
+        return lo > 0 && hi / lo < factor;
+    }
+
     static MachineProbe measure()
     {
         using Clock = std::chrono::steady_clock;
         MachineProbe p;
+        {
+            // A core that was idle runs slow for a few ms (seen here: 45-100 ns/turn cold, 23-29
+            // warm): warm it up first, or the probe measures its wake-up, not its speed.
+            const auto w0 = Clock::now();
+            while (Clock::now() - w0 < std::chrono::milliseconds(10)) { }
+            p.aloneNs = referenceNsPerTurn();
+        }
         std::atomic<std::int64_t> cpu { 0 };
         const auto t0 = Clock::now();
-        auto spin = [&] {
+        double speed[2] = { 0, 0 };
+        auto spin = [&](int which) {
             const std::int64_t c0 = threadCpuNs();
+            // Measured while the other thread surely spins too: after 10 ms, done by 60 ms.
+            while (Clock::now() - t0 < std::chrono::milliseconds(10)) { }
+            speed[which] = referenceNsPerTurn();
             while (Clock::now() - t0 < std::chrono::milliseconds(60)) { }
             cpu.fetch_add(threadCpuNs() - c0);
         };
-        std::thread a(spin);
-        std::thread b(spin);
+        std::thread a(spin, 0);
+        std::thread b(spin, 1);
         a.join();
         b.join();
+        p.bothNs = std::max(speed[0], speed[1]);
         p.parallelism = static_cast<double>(cpu.load())
             / static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
 
@@ -132,7 +179,8 @@ struct MachineProbe {
     [[nodiscard]] std::string describe() const
     {
         std::ostringstream os;
-        os << parallelism << " cores available, wake-up " << wakeUs << " us";
+        os << parallelism << " cores available, wake-up " << wakeUs << " us, core " << aloneNs << " ns/turn alone, "
+           << bothNs << " both busy";
         return os.str();
     }
 };
