@@ -7,6 +7,7 @@
 // (the browser with the broken files and the banner; light, dark, Chinese, presenter mode) for a
 // person to check.
 
+#include "../core/CpuHogs.h"
 #include "WindowTestSupport.h"
 #include "gui/Format.h"
 #include "gui/LessonBrowser.h"
@@ -33,10 +34,6 @@
 #include <QTest>
 #include <QToolButton>
 #include <QTreeWidget>
-
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <memory>
 #include <stdexcept>
@@ -374,26 +371,14 @@ TEST(WindowFailures, RunLimitsDialogEditsTheSettings)
 // the engine records that the machine was busy, and the GIL view says so on screen.
 TEST(WindowFailures, AConvoyOnABusyMachineSaysSoInTheGilView)
 {
-    std::vector<pid_t> hogs;
-    for (int i = 0; i < 3; ++i) {
-        const pid_t pid = ::fork();
-        ASSERT_GE(pid, 0);
-        if (pid == 0) {
-            ::alarm(30); // never outlive a crashed test
-            (void)::nice(19); // fill idle cores, leave the tests beside this one what they ask for
-            for (;;) { }
-        }
-        hogs.push_back(pid);
-    }
+    lockstep::testing::CpuHogs hogs(3);
+    ASSERT_EQ(hogs.started(), 3);
     auto w = guitest::makeWindow();
     ASSERT_TRUE(w->openLesson(QStringLiteral("gil")));
     ASSERT_TRUE(w->selectVariant(QStringLiteral("convoy")));
     ASSERT_TRUE(w->startRun());
     const bool finished = waitFinished(*w);
-    for (const pid_t pid : hogs) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, nullptr, 0);
-    }
+    hogs.stop();
     ASSERT_TRUE(finished);
     ASSERT_TRUE(w->controller()->result().has_value());
     EXPECT_TRUE(w->controller()->result()->summary.value("machine_busy", false));

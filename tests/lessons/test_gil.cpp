@@ -3,6 +3,7 @@
 
 #include "test_gil_support.h"
 
+#include "../core/CpuHogs.h"
 #include "../core/LeakProbe.h"
 
 #include "lockstep/engine/Cancelled.h"
@@ -462,24 +463,10 @@ TEST(GilLesson, CalibrationIsOffTheRecord)
 // silently showing no convoy (CPython shows none either then).
 TEST(GilLesson, ConvoyOnABusyMachineSaysSo)
 {
-    std::vector<pid_t> hogs;
-    for (int i = 0; i < 3; ++i) {
-        const pid_t pid = ::fork();
-        ASSERT_GE(pid, 0);
-        if (pid == 0) {
-            ::alarm(30); // never outlive a crashed test
-            // Lowest priority: they fill idle cores (which is all the probe needs to see) but
-            // leave the tests running beside this one the CPU they ask for.
-            (void)::nice(19);
-            for (;;) { }
-        }
-        hogs.push_back(pid);
-    }
+    lockstep::testing::CpuHogs hogs(3);
+    ASSERT_EQ(hogs.started(), 3);
     const RunResult r = runGil("convoy", { { "rounds", "40" } });
-    for (const pid_t pid : hogs) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, nullptr, 0);
-    }
+    hogs.stop();
     ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
     EXPECT_TRUE(r.summary.at("machine_busy").get<bool>()) << r.summary.dump();
     // PSI judges even a run of a few ms; without it the free-core count needs 50 ms or more.
