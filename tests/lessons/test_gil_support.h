@@ -2,6 +2,7 @@
 
 // Shared helpers of the tests/lessons/test_gil*.cpp files.
 
+#include "lockstep/gil/PacedLoop.h"
 #include "lockstep/lesson/LessonLoader.h"
 #include "lockstep/runner/LessonRunner.h"
 
@@ -85,23 +86,9 @@ struct MachineProbe {
         return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
     }
 
-    // The fastest of 5 runs of 20,000 turns of a fixed 64-iteration spin: about 5 ms.
-    static double referenceNsPerTurn()
-    {
-        double best = 0;
-        for (int r = 0; r < 5; ++r) {
-            const std::int64_t c0 = threadCpuNs();
-            std::uint64_t burn = 0;
-            for (int turn = 0; turn < 20'000; ++turn)
-                for (int i = 0; i < 64; ++i) {
-                    burn += static_cast<std::uint64_t>(i);
-                    asm volatile("" : "+r"(burn));
-                }
-            const double ns = static_cast<double>(threadCpuNs() - c0) / 20'000.0;
-            if (r == 0 || ns < best) best = ns;
-        }
-        return best;
-    }
+    // The fastest of 5 runs of 20,000 turns of a fixed 64-iteration spin, in thread CPU time:
+    // about 5 ms.
+    static double referenceNsPerTurn() { return PacedLoop::withSpin(64).measureNsPerTurn(20'000, 5); }
 
     // The core's speed (alone) moved by less than `factor` over `probes`.
     static bool speedSteady(const std::vector<MachineProbe>& probes, double factor)
