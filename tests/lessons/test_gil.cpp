@@ -16,8 +16,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <set>
 #include <sstream>
+#include <thread>
 
 using namespace lockstep;
 using namespace lockstep::giltest;
@@ -115,46 +118,90 @@ TEST(GilLesson, EveryVariantCompletesWithItsSummaryKeys)
     }
 }
 
+namespace {
+
+// The wall time of `threads` plain OS threads, each running `turns` turns of `loop` at once: what
+// any program made of that loop gets from the machine at this moment, with no engine involved.
+double plainThreadsWallMs(const PacedLoop& loop, int threads, std::int64_t turns)
+{
+    static const std::atomic<std::uint32_t> kNeverBreak { 0 };
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::thread> pool;
+    for (int i = 0; i < threads; ++i)
+        pool.emplace_back([&] { loop.run(turns, kNeverBreak); });
+    for (std::thread& t : pool)
+        t.join();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double medianOf(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+} // namespace
+
 // CPython 3.11 on two cores: two threads take about as long as sequential code, two processes (or
-// a free-threaded build) about half. The bands come from issue 4; a loaded machine gets a few tries.
+// a free-threaded build) about half. The bands come from issue 4.
+//
+// This 2-vCPU machine is shared: the speed of a core moves 2x within a second and, at times, its
+// two vCPUs run on one physical core, when no program gets two cores' worth of work done. One run
+// of each variant then says more about the moment than about the GIL (a CI run saw nogil/seq 0.98
+// beside probes that had just found two free cores). So the variants run in many short rounds,
+// each with a control beside them: the same loop in two plain OS threads against one thread doing
+// both counts. A round is judged only if that control ran in parallel (at most 0.6 of serial) and
+// two cores were free at its probe; the bands apply to the medians of at least five judged rounds,
+// so a round whose sequential run met a faster or slower core than the rest cannot decide.
 TEST(GilTiming, ThreadsTakeTurnsWhileProcessesAndNoGilRunInParallel)
 {
-    GIL_REQUIRE_QUIET_MACHINE(1.7, 1000.0);
+    GIL_SKIP_UNDER_SANITIZERS();
+    // Half the other tests' count: ~110 ms sequential, long enough for 20 GIL hand-overs and a
+    // fork's cost (~1 ms here) to stay small, short enough that a round (~0.6 s) mostly sees one
+    // speed of the core.
+    const std::string count = "2500000";
+    const std::int64_t turns = std::stoll(count);
+    constexpr int kMaxRounds = 16;
+    constexpr std::size_t kWantJudged = 9;
+    constexpr std::size_t kNeedJudged = 5;
+    constexpr double kControlParallel = 0.6;
     std::ostringstream log;
-    bool ok = false;
-    int judged = 0;
-    // An attempt counts only when the machine offered two free cores at every probe and the cores'
-    // speed held within 1.25x: a quiet probe at the start says nothing of a neighbour that wakes
-    // up a second later (the parallel variants then look serial), and a core that doubles its
-    // speed between two runs (seen here) makes their ratio say nothing of the GIL. Unjudged
-    // attempts are logged, and retried.
-    for (int attempt = 0; attempt < 5 && !ok; ++attempt) {
-        // A probe before, between and after the four runs: free cores at each, and the cores'
-        // speed, which must hold still across the attempt (the runs are compared with each other).
-        std::vector<MachineProbe> probes { MachineProbe::measure() };
-        auto timed = [&](const char* variant, const char* key, const char* n) {
-            const double ms = wallMs(runGil(variant, { { "count", kCount }, { key, n } }));
-            probes.push_back(MachineProbe::measure());
-            return ms;
-        };
-        const double seq = timed("cpu-sequential", "count", kCount.c_str());
-        const double thr = timed("cpu-threads", "threads", "2");
-        const double nogil = timed("cpu-nogil", "threads", "2");
-        const double procs = timed("cpu-processes", "processes", "2");
-        bool quiet = MachineProbe::speedSteady(probes, 1.25);
-        for (const auto& p : probes)
-            quiet = quiet && p.parallelism >= 1.7;
-        log << "attempt " << attempt << (quiet ? "" : " (machine busy or core speed moving, not judged)") << ":";
-        for (const auto& p : probes)
-            log << " [" << p.describe() << "]";
-        log << " sequential " << seq << " ms, threads/seq " << thr / seq << ", nogil/seq " << nogil / seq
-            << ", processes/seq " << procs / seq << "\n";
-        if (!quiet) continue;
-        ++judged;
-        ok = thr / seq >= 0.85 && thr / seq <= 1.4 && nogil / seq <= 0.75 && procs / seq <= 0.75;
+    std::vector<double> thrRatios, nogilRatios, procRatios;
+    int round = 0;
+    for (; round < kMaxRounds && thrRatios.size() < kWantJudged; ++round) {
+        const MachineProbe probe = MachineProbe::measure();
+        const RunResult seqRun = runGil("cpu-sequential", { { "count", count } });
+        const double seq = wallMs(seqRun);
+        const PacedLoop loop = PacedLoop::calibrated(seqRun.summary.at("ns_per_turn").at("target").get<double>());
+        // The control's two halves bracket the engine's parallel runs, in an order that alternates.
+        const bool serialFirst = round % 2 == 0;
+        const double ctrl1 = serialFirst ? plainThreadsWallMs(loop, 1, 2 * turns) : plainThreadsWallMs(loop, 2, turns);
+        const double thr = wallMs(runGil("cpu-threads", { { "count", count }, { "threads", "2" } }));
+        const double nogil = wallMs(runGil("cpu-nogil", { { "count", count }, { "threads", "2" } }));
+        const double procs = wallMs(runGil("cpu-processes", { { "count", count }, { "processes", "2" } }));
+        const double ctrl2 = serialFirst ? plainThreadsWallMs(loop, 2, turns) : plainThreadsWallMs(loop, 1, 2 * turns);
+        const double control = serialFirst ? ctrl2 / ctrl1 : ctrl1 / ctrl2;
+
+        const bool judged = probe.parallelism >= 1.7 && control <= kControlParallel;
+        log << "round " << round << (judged ? "" : " (not judged: two plain threads did not run in parallel)")
+            << ": control parallel/serial " << control << ", sequential " << seq << " ms, threads/seq " << thr / seq
+            << ", nogil/seq " << nogil / seq << ", processes/seq " << procs / seq << " [" << probe.describe() << "]\n";
+        if (!judged) continue;
+        thrRatios.push_back(thr / seq);
+        nogilRatios.push_back(nogil / seq);
+        procRatios.push_back(procs / seq);
     }
-    if (judged == 0) GTEST_SKIP() << "machine too busy during every attempt\n" << log.str();
-    EXPECT_TRUE(ok) << log.str();
+    if (thrRatios.size() < kNeedJudged)
+        GTEST_SKIP() << "the machine ran two plain threads in parallel in only " << thrRatios.size() << " of " << round
+                     << " rounds (" << kNeedJudged << " needed)\n"
+                     << log.str();
+    const double thr = medianOf(thrRatios), nogil = medianOf(nogilRatios), procs = medianOf(procRatios);
+    log << "medians of " << thrRatios.size() << " judged rounds: threads/seq " << thr << ", nogil/seq " << nogil
+        << ", processes/seq " << procs << "\n";
+    EXPECT_TRUE(thr >= 0.85 && thr <= 1.4) << log.str();
+    EXPECT_LE(nogil, 0.75) << log.str();
+    EXPECT_LE(procs, 0.75) << log.str();
+    std::printf("%s", log.str().c_str());
 }
 
 // Two CPU-bound threads hand the GIL over about once per switch interval.
@@ -377,8 +424,8 @@ TEST(GilLesson, BadConfigIsAnInputErrorThatSaysWhatIsAllowed)
     // One reader for every engine: 2.0 is a float, as in Python, not the integer 2.
     EXPECT_NE(with("threads", 2.0).find("threads: wrong type: found a number 2"), std::string::npos)
         << with("threads", 2.0);
-    EXPECT_NE(with("switch_interval_ms", 0.05)
-                  .find("switch_interval_ms: 0.05 is out of range (allowed: a number 0.1..100)"),
+    EXPECT_NE(
+        with("switch_interval_ms", 0.05).find("switch_interval_ms: 0.05 is out of range (allowed: a number 0.1..100)"),
         std::string::npos);
     EXPECT_NE(with("count", "many").find("count: wrong type: found a string"), std::string::npos);
     EXPECT_NE(with("processes", 2)
@@ -429,8 +476,8 @@ TEST(GilLesson, ThreadStartHandsTheGilToTheNewThread)
     ASSERT_GE(mainRequested, 0);
     ASSERT_GT(mainRetaken, mainRequested);
     // The starter asked for the GIL back and waited for its drop request to be honoured.
-    EXPECT_GE(mainRetaken - mainRequested, 2'500'000) << "MainThread got the GIL back after "
-                                                      << (mainRetaken - mainRequested) / 1000 << " us";
+    EXPECT_GE(mainRetaken - mainRequested, 2'500'000)
+        << "MainThread got the GIL back after " << (mainRetaken - mainRequested) / 1000 << " us";
     EXPECT_LT(mainRetaken, mainLines[1]);
 }
 
@@ -455,8 +502,8 @@ TEST(GilLesson, CalibrationIsOffTheRecord)
     std::int64_t last = 0;
     for (const Event& e : r.trace->events())
         last = std::max(last, e.ts);
-    EXPECT_LT(r.trace->endTs() - last, 50'000'000) << "trace ends " << (r.trace->endTs() - last) / 1000000
-                                                   << " ms after its last event";
+    EXPECT_LT(r.trace->endTs() - last, 50'000'000)
+        << "trace ends " << (r.trace->endTs() - last) / 1000000 << " ms after its last event";
 }
 
 // With both cores taken by other processes, a convoy run says the machine was busy instead of
