@@ -36,6 +36,8 @@ QString kindLabel(ActorKind kind)
     case ActorKind::Fd: return QCoreApplication::translate("TimelineRenderer", "fd");
     case ActorKind::Gil: return QCoreApplication::translate("TimelineRenderer", "GIL");
     case ActorKind::Multiplexer: return QCoreApplication::translate("TimelineRenderer", "multiplexer");
+    case ActorKind::Pipe: return QCoreApplication::translate("TimelineRenderer", "pipe");
+    case ActorKind::SharedMemory: return QCoreApplication::translate("TimelineRenderer", "shared memory");
     }
     return {};
 }

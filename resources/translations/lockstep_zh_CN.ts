@@ -418,6 +418,14 @@
         <translation>多路复用器</translation>
     </message>
     <message>
+        <source>pipe</source>
+        <translation>管道</translation>
+    </message>
+    <message>
+        <source>shared memory</source>
+        <translation>共享内存</translation>
+    </message>
+    <message>
         <source>events</source>
         <translation>事件</translation>
     </message>

@@ -18,6 +18,8 @@ enum class ActorKind : std::uint8_t {
     Fd,
     Gil,
     Multiplexer,
+    Pipe,         // a kernel pipe between processes (os.pipe, the pipe under multiprocessing.Queue)
+    SharedMemory, // a MAP_SHARED page (multiprocessing.Value)
 };
 
 [[nodiscard]] std::string_view actorKindName(ActorKind kind);

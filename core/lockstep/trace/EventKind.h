@@ -69,6 +69,15 @@ enum class EventKind : std::uint16_t {
     HoldEdgeRemoved, // value = levels it still holds (0 = the edge is gone)
     CycleEdge,       // a cycle of untimed waits closed: step `value` (0-based) of it; its holder is the next step's thread
     Coffman,         // a Coffman condition changed: value = coffmanEventValue(condition, status), text = reason
+    // Processes as the kernel shows them (actor = process): the process model of the course, read
+    // from /proc/<pid>/stat rather than inferred (core/lockstep/proc)
+    ProcStat,        // the `ps` STAT letter seen now: value = its character ('R', 'S', 'D', 'T', 'Z')
+    Reparent,        // the process got a new parent: target = that parent's actor (invalid if not an actor), value = new PPID
+    // Kernel objects between processes (actor = the object: a pipe, shared memory, a semaphore)
+    ObjectCapacity,  // what the object can hold: bytes (pipe: F_GETPIPE_SZ), slots (semaphore: initial value)
+    ObjectLevel,     // what it holds now: bytes in the pipe, the shared counter's value, the semaphore's count
+    ObjectAttach,    // a process uses it: target = the process, value = role bits (1 reads, 2 writes, 4 waits/posts)
+    ObjectDetach,    // that process closed its end / unmapped it: target = the process, value = the roles it dropped
 };
 
 [[nodiscard]] std::string_view eventKindName(EventKind kind);

@@ -14,8 +14,9 @@ constexpr std::array kActorKindNames{
     std::string_view("lock"),   std::string_view("rlock"),    std::string_view("condition"),
     std::string_view("semaphore"), std::string_view("event"), std::string_view("queue"),
     std::string_view("fd"),     std::string_view("gil"),      std::string_view("multiplexer"),
+    std::string_view("pipe"),   std::string_view("shared-memory"),
 };
-static_assert(kActorKindNames.size() == static_cast<std::size_t>(ActorKind::Multiplexer) + 1);
+static_assert(kActorKindNames.size() == static_cast<std::size_t>(ActorKind::SharedMemory) + 1);
 
 constexpr std::array kStateNames{
     std::string_view("new"),        std::string_view("ready"),         std::string_view("running"),
@@ -47,8 +48,11 @@ constexpr std::array kEventKindNames{
     std::string_view("wait_edge_added"), std::string_view("wait_edge_removed"),
     std::string_view("hold_edge_added"), std::string_view("hold_edge_removed"),
     std::string_view("cycle_edge"),      std::string_view("coffman"),
+    std::string_view("proc_stat"),       std::string_view("reparent"),
+    std::string_view("object_capacity"), std::string_view("object_level"),
+    std::string_view("object_attach"),   std::string_view("object_detach"),
 };
-static_assert(kEventKindNames.size() == static_cast<std::size_t>(EventKind::Coffman) + 1);
+static_assert(kEventKindNames.size() == static_cast<std::size_t>(EventKind::ObjectDetach) + 1);
 
 } // namespace
 
