@@ -211,6 +211,7 @@ int runLesson(const QCommandLineParser& parser, const std::string& idOrPath, con
     std::cerr << runner.lesson().id << " / " << runner.variant().id << ": " << s.value("outcome", "?") << ", "
               << s.value("wall_ms", 0.0) << " ms, " << s.value("events", 0) << " events\n";
     if (result.outcome == RunOutcome::Failed) std::cerr << "lockstep-cli: run failed: " << result.error << '\n';
+    if (result.outcome == RunOutcome::Limit) std::cerr << "lockstep-cli: stopped: " << result.error << '\n';
 
     std::string error;
     int code = result.outcome == RunOutcome::Failed ? kExitFailure : kExitOk;

@@ -175,6 +175,14 @@ void LessonRunner::controllerMain()
     }
     m_builder.setFinished(true);
     m_final = m_builder.snapshot();
+    // A run cut by its budget says which one and why, as the error a caller prints.
+    if (limit != BudgetLimit::None && error.empty())
+        error = limit == BudgetLimit::Events
+                    ? "event budget reached: the trace holds " + std::to_string(ctx.options().maxEvents) + " events"
+                    : "memory budget of " + std::to_string(ctx.options().maxMemoryBytes >> 20) + " MB reached: " +
+                          (m_limitDetail.empty()
+                               ? "projected " + std::to_string(ctx.recorder().projectedAtLimit() >> 20) + " MB"
+                               : m_limitDetail);
     try {
         scenario->summarize(*m_final, ctx, input, summary);
     } catch (const std::exception& e) {
@@ -231,8 +239,11 @@ void LessonRunner::checkBudgets()
     // snapshot and the summary still allocate after the stop (measured: about a tenth more on
     // the flood lesson).
     rec.setMemoryEstimate(static_cast<std::size_t>(rss + maxBytes / 8), perEvent);
-    if (maxBytes > 0 && rec.limit() == BudgetLimit::None && (rss >= maxBytes || rec.projectedBytes() >= maxBytes))
-        rec.reachLimit(BudgetLimit::Memory);
+    if (maxBytes > 0 && rec.limit() == BudgetLimit::None && (rss >= maxBytes || rec.projectedBytes() >= maxBytes) &&
+        rec.reachLimit(BudgetLimit::Memory))
+        m_limitDetail = "RSS " + std::to_string(rss >> 20) + " MB (" + std::to_string(m_rssAtStart >> 20) +
+                        " MB at the start), " + std::to_string(backlog) + " events not yet drained at " +
+                        std::to_string(perEvent) + " bytes each";
     rec.checkEventBudget();
     if (rec.limit() != BudgetLimit::None) {
         ctx.cancel(RunOutcome::Limit);

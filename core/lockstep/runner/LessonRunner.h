@@ -91,6 +91,7 @@ private:
     TraceBuilder m_builder;
     std::shared_ptr<const Trace> m_final;
     std::uint64_t m_rssAtStart = 0; // watchdog only: the process's RSS at the run's first look
+    std::string m_limitDetail;      // watchdog only until the run ends: the figures behind a memory limit
 };
 
 } // namespace lockstep

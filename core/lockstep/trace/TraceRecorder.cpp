@@ -316,6 +316,7 @@ bool TraceRecorder::reachLimit(BudgetLimit limit)
 {
     BudgetLimit none = BudgetLimit::None;
     if (!m_limit.compare_exchange_strong(none, limit, std::memory_order_acq_rel)) return false;
+    m_projectedAtLimit.store(projectedBytes(), std::memory_order_release);
     stopAt(now());
     return true;
 }

@@ -91,6 +91,9 @@ public:
     // once in the builder) for every recorded event not drained yet. The watchdog updates both.
     void setMemoryEstimate(std::size_t baseBytes, std::size_t bytesPerEvent);
     [[nodiscard]] std::size_t projectedBytes() const;
+    // What projectedBytes() said when the limit was reached (0 if no limit yet): the reason a
+    // memory limit gives.
+    [[nodiscard]] std::size_t projectedAtLimit() const { return m_projectedAtLimit.load(std::memory_order_acquire); }
 
     // Consumer side (one thread at a time). Moves newly recorded events into `builder` in time
     // order. Unless `all`, events younger than `holdbackNs` stay behind (in the per-thread buffers)
@@ -134,6 +137,7 @@ private:
     std::atomic<std::size_t> m_ownBytes{0};
     std::atomic<std::size_t> m_baseBytes{0};
     std::atomic<std::size_t> m_bytesPerEvent{0};
+    std::atomic<std::size_t> m_projectedAtLimit{0};
     std::size_t m_drained = 0; // consumer-only: events appended to builders
     std::atomic<std::uint64_t> m_drainedTotal{0}; // events read out of the buffers (kept or dropped)
     std::size_t m_actorsDrained = 0;
