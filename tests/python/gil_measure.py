@@ -16,6 +16,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import socket
 import statistics
 import sys
@@ -40,32 +41,52 @@ def ns_per_turn(n):
     return best / n
 
 
+# Each of the three returns the CPU time its counting took, in ns: wall times divided by the CPU
+# cost of a turn in the same run compare runs made while the core ran at different speeds.
 def cpu_sequential(n):
+    t0 = time.thread_time_ns()
     count(n)
     count(n)
+    return time.thread_time_ns() - t0
+
+
+def count_timed(n, cpu):
+    t0 = time.thread_time_ns()
+    count(n)
+    cpu.append(time.thread_time_ns() - t0)
 
 
 def cpu_threads(n, k):
-    ts = [threading.Thread(target=count, args=(n,)) for _ in range(k)]
+    cpu = []
+    ts = [threading.Thread(target=count_timed, args=(n, cpu)) for _ in range(k)]
     for t in ts:
         t.start()
     for t in ts:
         t.join()
+    return sum(cpu)
+
+
+def children_cpu_ns():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return int((r.ru_utime + r.ru_stime) * 1e9)
 
 
 def cpu_processes(n, k):
     ctx = multiprocessing.get_context("fork")  # what the engine models: fork, one interpreter each
     ps = [ctx.Process(target=count, args=(n,)) for _ in range(k)]
+    c0 = children_cpu_ns()
     for p in ps:
         p.start()
     for p in ps:
         p.join()
+    return children_cpu_ns() - c0
 
 
 def timed(fn, *args):
+    """(wall ms, what fn returned)"""
     t0 = time.perf_counter()
-    fn(*args)
-    return (time.perf_counter() - t0) * 1e3
+    result = fn(*args)
+    return (time.perf_counter() - t0) * 1e3, result
 
 
 def count_stamped(n, chunk, stamps):
@@ -200,10 +221,14 @@ def main():
     }
     if "walls" not in skip:
         sys.setswitchinterval(args.interval_ms / 1e3)
-        seq = timed(cpu_sequential, args.count)
-        thr = timed(cpu_threads, args.count, args.workers)
-        prc = timed(cpu_processes, args.count, args.workers)
+        seq, seq_cpu = timed(cpu_sequential, args.count)
+        thr, thr_cpu = timed(cpu_threads, args.count, args.workers)
+        prc, prc_cpu = timed(cpu_processes, args.count, args.workers)
+        turns = args.count * args.workers
         out.update({
+            "sequential_cpu_ns_per_turn": seq_cpu / (2 * args.count),
+            "threads_cpu_ns_per_turn": thr_cpu / turns,
+            "processes_cpu_ns_per_turn": prc_cpu / turns,
             "switch_interval_ms": args.interval_ms,
             "sequential_ms": seq,
             "threads_ms": thr,

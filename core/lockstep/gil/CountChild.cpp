@@ -17,13 +17,14 @@ int countInChild(const ChildChannel& channel, const void* arg)
     if (gil.take(kMainThread) != GilCore::Result::Ok) return 1;
     channel.report(kChildGilTaken, 0, 0, job.lineCount);
     std::int64_t left = job.n;
+    const std::int64_t cpu0 = PacedLoop::threadCpuNs();
     while ((left = job.loop.run(left, gil.evalBreaker())) > 0) {
         // Only one thread in this interpreter: nobody ever asks for the GIL, but honour it anyway.
         if (gil.dropRequested()
             && (gil.drop(kMainThread) != GilCore::Result::Ok || gil.take(kMainThread) != GilCore::Result::Ok))
             return 1;
     }
-    channel.report(kChildCountDone, job.n, 0, job.lineLoop);
+    channel.report(kChildCountDone, job.n, PacedLoop::threadCpuNs() - cpu0, job.lineLoop);
     if (gil.drop(kMainThread, false) != GilCore::Result::Ok) return 1;
     channel.report(kChildGilDropped);
     return 0;

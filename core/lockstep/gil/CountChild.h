@@ -10,7 +10,8 @@
 
 namespace lockstep {
 
-// Records a counting child sends to its parent (ChildRecord::kind).
+// Records a counting child sends to its parent (ChildRecord::kind). kChildCountDone carries the
+// turns made (a) and the CPU time they took (b).
 enum CountChildRecord : std::int32_t { kChildStarted = 1, kChildGilTaken, kChildCountDone, kChildGilDropped };
 
 struct CountJob {

@@ -251,6 +251,8 @@ void GilProgram::onChildRecord(std::size_t child, const ChildRecord& r)
         break;
     case kChildCountDone:
         m_childTimes[child].runningNs = r.ts - m_childTaken[child];
+        m_childTimes[child].turnsCounted = r.a;
+        m_childTimes[child].countingCpuNs = r.b;
         break;
     case kChildGilDropped:
         gilEvent(EventKind::GilDropped);
@@ -294,6 +296,25 @@ void GilProgram::noteMachine(const CpuAvailability::Reading& cpu)
        << cpu.cores << " cores were free, this mode needs " << needed
        << ": what it shows here is not what a quiet machine shows";
     m_ctx.recorder().recordText(EventKind::Mark, {}, os.str());
+}
+
+json GilProgram::cpuNsPerTurn() const
+{
+    std::int64_t cpu = 0;
+    std::int64_t turns = 0;
+    auto add = [&](const PyThreadState::Times& t) {
+        cpu += t.countingCpuNs;
+        turns += t.turnsCounted;
+    };
+    if (m_cfg.mode == Mode::Processes) {
+        for (const auto& t : m_childTimes) add(t);
+    } else {
+        if (m_main) add(m_main->times());
+        for (const auto& t : m_threads)
+            if (t) add(t->times());
+    }
+    if (turns == 0) return nullptr;
+    return std::round(static_cast<double>(cpu) / static_cast<double>(turns) * 100) / 100;
 }
 
 void GilProgram::fillSummary(json& summary) const
@@ -344,6 +365,7 @@ void GilProgram::fillSummary(json& summary) const
         break;
     }
     summary["actors"] = actors;
+    summary["cpu_ns_per_turn"] = cpuNsPerTurn();
 
     if (m_cfg.mode == Mode::Io) {
         summary["rounds"] = m_cfg.rounds;

@@ -83,6 +83,9 @@ private:
     void echoLoop();
 
     void fillSummary(json& summary) const;
+    // What one turn of count() really cost during this run, in CPU ns, over every thread or
+    // process that counted (null if none did).
+    [[nodiscard]] json cpuNsPerTurn() const;
     // Cores the mode's effect needs to show, and what the run found.
     [[nodiscard]] int coresNeeded() const;
     void noteMachine(const CpuAvailability::Reading& cpu);

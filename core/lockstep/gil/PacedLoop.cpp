@@ -16,14 +16,14 @@ const std::atomic<std::uint32_t> kNeverBreak { 0 };
 
 constexpr int kMaxSpin = 1 << 20;
 
-std::int64_t threadCpuNs()
+} // namespace
+
+std::int64_t PacedLoop::threadCpuNs()
 {
     timespec ts {};
     ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
-
-} // namespace
 
 PacedLoop PacedLoop::withSpin(int spin)
 {
@@ -82,21 +82,25 @@ PacedLoop PacedLoop::calibrated(double nsPerTurn)
 
     PacedLoop loop;
     loop.m_target = nsPerTurn;
-    // A busy machine (a build beside us, the hypervisor's other guests) slows the core for tens of
-    // milliseconds at a time, which even the fastest of several back-to-back samples cannot hide.
-    // So every candidate is measured *relative* to a reference loop sampled right before it (a
-    // slow phase slows both alike; the median of the ratios is kept), and the reference's own
-    // cost is the fastest of all its samples over the whole calibration, which almost surely
-    // includes an undisturbed moment. Cost = ratio x reference.
+    // The core's speed moves while we measure: a build beside us, or the hypervisor's other
+    // guests on the same physical core. So every candidate is measured *relative* to a reference
+    // loop sampled right before it (a slow phase slows both alike; the median of the ratios is
+    // kept), and cost = ratio x the reference's own cost. That cost is the median of all the
+    // reference's samples over the calibration (~160 ms), the speed later turns will typically
+    // see. Not a low percentile: this host's vCPUs run at one speed most of the time, with brief
+    // windows (100-300 ms, ~7% of the time) at twice that speed; a calibration that caught one
+    // made every later turn twice too slow (CI: calibrated 59 ns, count(10^7) took 1176 ms).
     constexpr int kProbe = 256;
     const PacedLoop reference = withSpin(kProbe);
-    // Warm up first: a core that was idle may run at a lower clock for a few milliseconds, and a
-    // calibration made then would make every later turn too fast.
-    for (const std::int64_t start = threadCpuNs(); threadCpuNs() - start < 30'000'000;)
-        reference.run(10'000, kNeverBreak);
     const std::int64_t referenceTurns = turnsFor(reference.measureNsPerTurn(1'000, 1));
-    double referenceNs = reference.measureNsPerTurn(referenceTurns, 3);
     std::vector<double> referenceSamples;
+    // Warm up first: a core that was idle may run at a lower clock for a few milliseconds, and a
+    // calibration made then would make every later turn too fast. The warm-up's last two thirds
+    // are reference samples too.
+    for (const std::int64_t start = threadCpuNs(); threadCpuNs() - start < 30'000'000;) {
+        const double ns = reference.measureNsPerTurn(referenceTurns, 1);
+        if (threadCpuNs() - start > 10'000'000) referenceSamples.push_back(ns);
+    }
     auto relative = [&](int spin) {
         const PacedLoop candidate = withSpin(spin);
         const std::int64_t turns = turnsFor(candidate.measureNsPerTurn(1'000, 1));
@@ -116,12 +120,11 @@ PacedLoop PacedLoop::calibrated(double nsPerTurn)
     double c0 = relative(s0);
     int s1 = kProbe;
     double c1 = 1.0;
-    // The reference's undisturbed cost: a low percentile of its samples so far, not the very
-    // fastest, which may be an outlier of the thread clock.
+    double referenceNs = 0;
     auto updateReference = [&] {
         std::vector<double> sorted = referenceSamples;
-        std::sort(sorted.begin(), sorted.end());
-        referenceNs = std::min(referenceNs, sorted[sorted.size() / 10]);
+        std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+        referenceNs = sorted[sorted.size() / 2];
     };
     updateReference();
     auto goal = [&] { return nsPerTurn / referenceNs; };

@@ -26,6 +26,9 @@ public:
     // Measures the current cost of one turn: the fastest of `reps` runs of `turns` turns.
     [[nodiscard]] double measureNsPerTurn(std::int64_t turns, int reps) const;
 
+    // This thread's CPU time (CLOCK_THREAD_CPUTIME_ID), in ns.
+    static std::int64_t threadCpuNs();
+
     [[nodiscard]] double targetNsPerTurn() const { return m_target; }
     // What a turn cost when calibration finished (may exceed the target if even an empty turn is
     // slower, e.g. under ThreadSanitizer).

@@ -69,7 +69,11 @@ void PyThreadState::count(std::int64_t n, std::int32_t line)
     if (line > 0) m_ctx.recorder().record(EventKind::LineReached, m_actor, {}, n, {}, line);
     const auto& breaker = m_gil.evalBreaker();
     while (n > 0) {
-        n = m_loop.run(n, breaker);
+        const std::int64_t cpu0 = PacedLoop::threadCpuNs();
+        const std::int64_t left = m_loop.run(n, breaker);
+        m_times.countingCpuNs += PacedLoop::threadCpuNs() - cpu0;
+        m_times.turnsCounted += n - left;
+        n = left;
         if (n == 0) break;
         // The eval breaker fired: a cancel, or another thread asking for the GIL.
         if ((breaker.load(std::memory_order_relaxed) & GilCore::kCancelBit) != 0) throw Cancelled();

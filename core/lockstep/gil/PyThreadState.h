@@ -72,6 +72,11 @@ public:
         std::int64_t waitingGilNs = 0; // ready, waiting for the GIL
         std::int64_t blockedIoNs = 0; // blocked in a system call with the GIL released
         std::int64_t blockedNs = 0; // waiting for another thread or process (join)
+        // CPU time spent in count() loops and the turns they made: what one turn really cost
+        // during this run (the core's speed moves on a shared host; wall times divided by it
+        // compare runs made at different speeds).
+        std::int64_t countingCpuNs = 0;
+        std::int64_t turnsCounted = 0;
     };
     // Totals up to the last state change (or finish()).
     [[nodiscard]] Times times() const { return m_times; }
