@@ -94,6 +94,7 @@ const char* kUsage =
     "  --svg FILE                    export the timeline as SVG (headless)\n"
     "  --scale N                     PNG scale for projectors: 1, 2 or 4 (default 1)\n"
     "  --width PX                    export width in pixels (default 1920)\n"
+    "  --cursor MS                   draw the cursor at MS ms (and the process tree as it was then)\n"
     "  --theme light|dark            colours of the PNG/SVG export (default light)\n"
     "  --lessons DIR                 read lessons from DIR (default: $LOCKSTEP_LESSONS or the installed ones)\n"
     "\n"
@@ -198,6 +199,13 @@ int runLesson(const QCommandLineParser& parser, const std::string& idOrPath, con
         width = parser.value(QStringLiteral("width")).toInt(&ok);
         if (!ok || width < 640 || width > 16384) return fail("--width: must be between 640 and 16384 pixels");
     }
+    double cursorMs = -1;
+    if (parser.isSet(QStringLiteral("cursor"))) {
+        bool ok = false;
+        cursorMs = parser.value(QStringLiteral("cursor")).toDouble(&ok);
+        if (!ok || !(cursorMs >= 0) || cursorMs > 1e9)
+            return fail("--cursor " + str(parser.value(QStringLiteral("cursor"))) + ": not a time in ms (allowed: 0 or more)");
+    }
     const QString theme = parser.value(QStringLiteral("theme"));
     if (theme != QLatin1String("light") && theme != QLatin1String("dark"))
         return fail("--theme " + str(theme) + ": unknown theme (allowed: light, dark)");
@@ -235,6 +243,8 @@ int runLesson(const QCommandLineParser& parser, const std::string& idOrPath, con
         lockstep::ui::ExportOptions options;
         options.width = width;
         options.scale = scale;
+        if (cursorMs >= 0)
+            options.cursor = std::min(static_cast<std::int64_t>(cursorMs * 1e6), result.trace->endTs());
         options.title = QString::fromStdString(title);
         options.subtitle = QString::fromStdString(runner.variant().id + " · " + s.value("outcome", std::string()));
         QString qerror;
@@ -282,6 +292,7 @@ int CliApp::run(int argc, char** argv)
         {QStringLiteral("svg"), QStringLiteral("timeline SVG"), QStringLiteral("FILE")},
         {QStringLiteral("scale"), QStringLiteral("PNG scale"), QStringLiteral("N")},
         {QStringLiteral("width"), QStringLiteral("export width"), QStringLiteral("PX")},
+        {QStringLiteral("cursor"), QStringLiteral("cursor time"), QStringLiteral("MS")},
         {QStringLiteral("theme"), QStringLiteral("light|dark"), QStringLiteral("THEME"), QStringLiteral("light")},
         {QStringLiteral("lessons"), QStringLiteral("lesson directory"), QStringLiteral("DIR")},
     });

@@ -1,6 +1,7 @@
 #include "render/TimelineExporter.h"
 
 #include "render/Palette.h"
+#include "render/ProcessTreePainter.h"
 #include "render/TimelineIndex.h"
 #include "render/TimelineLayout.h"
 #include "render/TimelineRenderer.h"
@@ -23,6 +24,8 @@ namespace {
 
 constexpr int kMinHeight = 1080;
 constexpr int kMaxSide = 32768; // QImage and most viewers give up beyond this
+// A run with processes gets the process tree at the cursor below its timeline (auto height).
+constexpr int kTreePanelHeight = 600;
 
 double clampScale(double s) { return std::isfinite(s) ? std::clamp(s, 0.25, 8.0) : 1.0; }
 
@@ -43,15 +46,25 @@ struct ExportScene {
     TimelineGeometry geometry;
     TimelineRenderOptions render;
     QSize size;
+    QRectF tree;              // empty: no process tree panel
+    std::int64_t treeAt = 0;  // the moment it shows
 };
 
-QSize exportSize(const TimelineIndex& index, const ExportOptions& o)
+// Height of the process tree panel within an export of `height` (0 = none).
+int treePanelHeight(const Trace& trace, const ExportOptions& o, int height)
+{
+    if (!ProcessTreePainter::applies(trace)) return 0;
+    return o.height > 0 ? height * 2 / 5 : kTreePanelHeight;
+}
+
+QSize exportSize(const Trace& trace, const TimelineIndex& index, const ExportOptions& o)
 {
     const int width = std::clamp(o.width, 320, kMaxSide);
     int height = o.height;
     if (height <= 0) {
         const double wanted = TimelineLayout::preferredHeight(index, layoutOptions(o));
-        height = std::max(kMinHeight, static_cast<int>(std::ceil(wanted)));
+        const int tree = treePanelHeight(trace, o, 0);
+        height = std::max(kMinHeight - tree, static_cast<int>(std::ceil(wanted))) + tree;
     }
     return {width, std::clamp(height, 200, kMaxSide)};
 }
@@ -59,8 +72,14 @@ QSize exportSize(const TimelineIndex& index, const ExportOptions& o)
 void prepare(ExportScene& scene, const Trace& trace, const ExportOptions& o)
 {
     scene.index.update(trace);
-    scene.size = exportSize(scene.index, o);
-    scene.layout = TimelineLayout::compute(trace, scene.index, QSizeF(scene.size), layoutOptions(o));
+    scene.size = exportSize(trace, scene.index, o);
+    const int treeH = treePanelHeight(trace, o, o.height > 0 ? scene.size.height() : scene.size.height() - kTreePanelHeight);
+    const QSizeF timeline(scene.size.width(), scene.size.height() - treeH);
+    scene.layout = TimelineLayout::compute(trace, scene.index, timeline, layoutOptions(o));
+    if (treeH > 0) {
+        scene.tree = QRectF(0, timeline.height(), scene.size.width(), treeH);
+        scene.treeAt = o.cursor >= 0 ? o.cursor : (o.t1 >= 0 ? o.t1 : trace.endTs());
+    }
     TimelineGeometry& g = scene.geometry;
     g.plotLeft = scene.layout.plot.left();
     g.plotWidth = scene.layout.plot.width();
@@ -81,6 +100,14 @@ void prepare(ExportScene& scene, const Trace& trace, const ExportOptions& o)
 void paintScene(QPainter& p, const Trace& trace, const ExportScene& scene)
 {
     TimelineRenderer::render(p, trace, scene.index, scene.layout, scene.geometry, scene.render);
+    if (!scene.tree.isEmpty()) {
+        const ProcessTreeModel model = ProcessTreePainter::modelAt(trace, scene.treeAt);
+        p.save();
+        p.setPen(QPen(Palette::border(), 1));
+        p.drawLine(scene.tree.topLeft(), scene.tree.topRight());
+        p.restore();
+        ProcessTreePainter::paint(p, scene.tree.adjusted(0, 1, 0, 0), trace, model, scene.treeAt, 1.0);
+    }
 }
 
 } // namespace
@@ -88,7 +115,7 @@ void paintScene(QPainter& p, const Trace& trace, const ExportScene& scene)
 QSize timelineExportSize(const Trace& trace, const ExportOptions& options)
 {
     TimelineIndex index(trace);
-    return exportSize(index, options);
+    return exportSize(trace, index, options);
 }
 
 QImage renderTimelineImage(const Trace& trace, const ExportOptions& options)

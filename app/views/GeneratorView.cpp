@@ -1,7 +1,7 @@
 #include "views/GeneratorView.h"
 
 #include "render/Palette.h"
-#include "views/ViewPainter.h"
+#include "render/ViewPainter.h"
 
 #include <QFontMetricsF>
 #include <QPainter>

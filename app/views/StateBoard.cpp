@@ -1,7 +1,7 @@
 #include "views/StateBoard.h"
 
 #include "render/Palette.h"
-#include "views/ViewPainter.h"
+#include "render/ViewPainter.h"
 
 #include <QFontMetricsF>
 #include <QPaintEvent>

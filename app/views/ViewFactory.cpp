@@ -4,6 +4,7 @@
 #include "views/FdGridView.h"
 #include "views/GeneratorView.h"
 #include "views/GilView.h"
+#include "views/ProcessTreeView.h"
 #include "views/StateBoard.h"
 #include "views/WaitForGraphView.h"
 
@@ -12,7 +13,7 @@ namespace lockstep::ui {
 std::vector<LessonView*> ViewFactory::createViews(QWidget* parent)
 {
     return {new StateBoard(parent), new WaitForGraphView(parent), new GilView(parent),
-            new ConditionView(parent), new FdGridView(parent), new GeneratorView(parent)};
+            new ConditionView(parent), new FdGridView(parent), new GeneratorView(parent), new ProcessTreeView(parent)};
 }
 
 } // namespace lockstep::ui

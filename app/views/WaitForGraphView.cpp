@@ -2,7 +2,7 @@
 
 #include "render/EngineText.h"
 #include "render/Palette.h"
-#include "views/ViewPainter.h"
+#include "render/ViewPainter.h"
 
 #include <QFontMetricsF>
 #include <QPainter>

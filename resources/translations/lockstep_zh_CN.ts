@@ -298,6 +298,49 @@
     </message>
 </context>
 <context>
+    <name>ProcessTreePainter</name>
+    <message>
+        <source>No process has been forked yet.</source>
+        <translation>还没有 fork 出任何进程。</translation>
+    </message>
+    <message>
+        <source>in the process table: %1 · zombies: %2</source>
+        <translation>进程表中：%1 · 僵尸：%2</translation>
+    </message>
+    <message>
+        <source>STAT as ps shows it: R running or runnable · S sleeping · D uninterruptible · Z zombie (exited, not yet reaped)</source>
+        <translation>STAT 与 ps 显示的一致：R 运行或可运行 · S 睡眠 · D 不可中断 · Z 僵尸（已退出，尚未回收）</translation>
+    </message>
+    <message>
+        <source>waitpid</source>
+        <translation>waitpid</translation>
+    </message>
+    <message>
+        <source>PID %1</source>
+        <translation>PID %1</translation>
+    </message>
+    <message>
+        <source>PPID %1</source>
+        <translation>PPID %1</translation>
+    </message>
+    <message>
+        <source>reaped by %1, exit status %2</source>
+        <translation>已被 %1 回收，退出状态 %2</translation>
+    </message>
+    <message>
+        <source>exit status %1, not reaped yet</source>
+        <translation>退出状态 %1，尚未回收</translation>
+    </message>
+    <message>
+        <source>orphan, adopted by %1</source>
+        <translation>孤儿，已被 %1 收养</translation>
+    </message>
+    <message>
+        <source>child subreaper: adopts orphans</source>
+        <translation>child subreaper：收养孤儿</translation>
+    </message>
+</context>
+<context>
     <name>RunState</name>
     <message>
         <source>Ready</source>
@@ -1519,6 +1562,13 @@ Run the lesson, or use Run ▸ Compare all variants to see them side by side.</s
     <message>
         <source>This variant has no parameters to set.</source>
         <translation>这个变体没有可设置的参数。</translation>
+    </message>
+</context>
+<context>
+    <name>lockstep::ui::ProcessTreeView</name>
+    <message>
+        <source>Process tree</source>
+        <translation>进程树</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 // Lesson views over real runs of the lessons (the engine, not a script of expected events): each
 // view must tell the same story as the run's summary.
 
+#include "LessonRuns.h"
 #include "test_views_traces.h"
 
 #include "gui/Translations.h"
@@ -41,13 +42,7 @@ constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
 
 RunResult run(const std::string& lesson, const std::string& variant, std::map<std::string, std::string> params = {})
 {
-    RunRequest req;
-    req.lesson = LessonLoader::find(lesson, LOCKSTEP_SOURCE_LESSONS);
-    req.variant = variant;
-    req.params = std::move(params);
-    RunResult r = LessonRunner::runToEnd(std::move(req));
-    EXPECT_TRUE(r.trace) << lesson << "/" << variant << ": " << r.error;
-    return r;
+    return viewtest::runShipped(lesson, variant, std::move(params));
 }
 
 QString source(const std::string& lesson)

@@ -12,9 +12,9 @@ SnippetLines::SnippetLines(const std::string& python)
         m_lines.push_back(line);
 }
 
-std::int32_t SnippetLines::find(std::string_view text) const
+std::int32_t SnippetLines::find(std::string_view text, std::int32_t fromLine) const
 {
-    for (std::size_t i = 0; i < m_lines.size(); ++i)
+    for (std::size_t i = fromLine > 1 ? static_cast<std::size_t>(fromLine - 1) : 0; i < m_lines.size(); ++i)
         if (m_lines[i].find(text) != std::string::npos) return static_cast<std::int32_t>(i + 1);
     return 0;
 }

@@ -1,5 +1,7 @@
 #include "lockstep/proc/ProcessPool.h"
 
+#include "lockstep/proc/ForkSafe.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,45 +18,15 @@ namespace lockstep {
 
 namespace {
 
-int openPidFd(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-    return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-#else
-    (void)pid;
-    errno = ENOSYS;
-    return -1;
-#endif
-}
-
-void closeRange(unsigned first, unsigned last)
-{
-    if (first > last) return;
-#ifdef SYS_close_range
-    if (::syscall(SYS_close_range, first, last, 0) == 0) return;
-#endif
-    // Old kernel: close one by one up to a sane bound (close is async-signal-safe).
-    const unsigned bound = last < 4096U ? last : 4096U;
-    for (unsigned fd = first; fd <= bound; ++fd)
-        ::close(static_cast<int>(fd));
-}
-
 // The child side, right after fork(). Only async-signal-safe calls until _exit.
 [[noreturn]] void childEntry(int reportFd, ProcessPool::ChildMain main, const void* arg,
     std::chrono::steady_clock::time_point runStart, pid_t parent)
 {
-    // The front ends block SIGINT/SIGTERM in every thread and take them on a watcher thread; the
-    // child has no watcher, so unblocked default dispositions let Ctrl-C or kill end it as usual.
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    unblockAllSignals();
     // Die with the parent, so a crashed run cannot leave counting children behind.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);
-    // Keep stdio and the report pipe only: the parent's other fds (sockets and pipes of this or
-    // other runs) must not be held open by the child, or their peers would miss EOF.
-    if (reportFd > 3) closeRange(3, static_cast<unsigned>(reportFd) - 1);
-    closeRange(static_cast<unsigned>(reportFd) + 1, ~0U);
+    closeFdsExcept(reportFd); // stdio and the report pipe only
     int status = 125;
     try {
         const ChildChannel channel(reportFd, runStart);

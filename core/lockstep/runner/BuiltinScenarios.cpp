@@ -6,6 +6,7 @@
 #include "lockstep/scenarios/GeneratorScenario.h"
 #include "lockstep/scenarios/GilScenario.h"
 #include "lockstep/scenarios/IomuxScenario.h"
+#include "lockstep/scenarios/ProcessesScenario.h"
 
 namespace lockstep {
 
@@ -18,6 +19,7 @@ ScenarioRegistry& ScenarioRegistry::instance()
         registry.add("generator", &makeGeneratorScenario);
         registry.add("gil", &makeGilScenario);
         registry.add("iomux", &makeIomuxScenario);
+        registry.add("processes", &makeProcessesScenario);
         return registry;
     }();
     return s_instance;

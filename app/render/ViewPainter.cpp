@@ -1,4 +1,4 @@
-#include "views/ViewPainter.h"
+#include "render/ViewPainter.h"
 
 #include "render/Palette.h"
 

@@ -1,0 +1,254 @@
+#include "render/ProcessTreePainter.h"
+
+#include "render/Palette.h"
+#include "render/ViewPainter.h"
+
+#include <QFontMetricsF>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <vector>
+
+namespace lockstep::ui {
+
+namespace {
+
+// How long (trace time) an orphan takes to glide to its new parent: long enough to follow at
+// live speed, short enough to be over before the next thing happens.
+constexpr double kReparentGlideNs = 300e6;
+
+double easeInOut(double t)
+{
+    return t < 0.5 ? 2 * t * t : 1 - std::pow(-2 * t + 2, 2) / 2;
+}
+
+} // namespace
+
+bool ProcessTreePainter::applies(const Trace& trace)
+{
+    return std::any_of(
+        trace.actors().begin(), trace.actors().end(), [](const ActorInfo& a) { return a.kind == ActorKind::Process; });
+}
+
+ProcessTreeModel ProcessTreePainter::modelAt(const Trace& trace, std::int64_t t)
+{
+    ProcessTreeModel model;
+    model.reset(trace);
+    const std::size_t end = t == std::numeric_limits<std::int64_t>::max()
+        ? trace.eventCount()
+        : static_cast<std::size_t>(trace.lowerBound(t + 1).value);
+    for (std::size_t i = 0; i < end; ++i)
+        model.apply(trace, trace.events()[i]);
+    return model;
+}
+
+ProcessTreePainter::Shape ProcessTreePainter::shape(const ProcessTreeModel& model, ActorId moved, ActorId movedParent)
+{
+    const auto& nodes = model.nodes();
+    const auto parentOf = [&](const ProcessTreeModel::Node& n) {
+        const ActorId p = n.id == moved ? movedParent : n.parent;
+        return model.node(p) ? p : ActorId {};
+    };
+    // A tidy tree: leaves take the next slot left to right, a parent sits above its children.
+    Shape out;
+    std::function<double(const ProcessTreeModel::Node&, int)> place = [&](const ProcessTreeModel::Node& n, int depth) {
+        std::vector<double> xs;
+        for (const auto& c : nodes)
+            if (parentOf(c) == n.id && depth < 32) xs.push_back(place(c, depth + 1));
+        const double slot = xs.empty() ? out.leaves++ : (xs.front() + xs.back()) / 2;
+        out.cells.insert(n.id.value, QPointF(slot, depth));
+        out.depth = std::max(out.depth, depth + 1.0);
+        return slot;
+    };
+    for (const auto& n : nodes)
+        if (!parentOf(n).valid()) place(n, 0);
+    out.leaves = std::max(1.0, out.leaves);
+    return out;
+}
+
+QHash<std::uint32_t, QPointF> ProcessTreePainter::placed(
+    const Shape& shape, const QRectF& area, QSizeF card, double gapY)
+{
+    QHash<std::uint32_t, QPointF> out;
+    const double slotW = area.width() / shape.leaves;
+    for (auto it = shape.cells.begin(); it != shape.cells.end(); ++it)
+        out.insert(it.key(),
+            QPointF(area.left() + (it.value().x() + 0.5) * slotW,
+                area.top() + it.value().y() * (card.height() + gapY) + card.height() / 2));
+    return out;
+}
+
+QHash<std::uint32_t, QPointF> ProcessTreePainter::paint(
+    QPainter& p, const QRectF& r, const Trace& trace, const ProcessTreeModel& model, std::int64_t t, double scale)
+{
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setRenderHint(QPainter::TextAntialiasing);
+    p.fillRect(r, Palette::background());
+    QHash<std::uint32_t, QPointF> centres;
+    if (model.nodes().empty()) {
+        ViewPainter::emptyState(p, r, tr("No process has been forked yet."), scale);
+        p.restore();
+        return centres;
+    }
+    const double u0 = QFontMetricsF(Palette::uiFont(scale)).height();
+    QRectF area = r.adjusted(u0, u0 * 0.7, -u0, -u0 * 0.7);
+
+    // Caption and the STAT key, in the view's base size.
+    p.setFont(Palette::uiFont(scale));
+    p.setPen(Palette::foreground());
+    int live = 0;
+    for (const auto& n : model.nodes())
+        live += !n.reaped && n.state != State::Terminated;
+    p.drawText(QRectF(area.left(), area.top(), area.width(), u0), Qt::AlignLeft | Qt::AlignVCenter,
+        tr("in the process table: %1 · zombies: %2").arg(live).arg(model.zombies()));
+    p.setPen(Palette::mutedText());
+    p.setFont(Palette::smallFont(scale));
+    const QString key = tr("STAT as ps shows it: R running or runnable · S sleeping · D uninterruptible · "
+                           "Z zombie (exited, not yet reaped)");
+    p.drawText(QRectF(area.left(), area.bottom() - u0, area.width(), u0), Qt::AlignLeft | Qt::AlignVCenter, key);
+    area.adjust(0, u0 * 1.6, 0, -u0 * 1.6);
+
+    // A finished run's last frame shows where everything ended up; before that, an orphan
+    // re-parented less than a glide ago is on its way from its old place to its new one.
+    const bool atEnd = trace.finished() && t >= trace.endTs();
+    const Shape now = shape(model, {}, {});
+    std::vector<std::pair<const ProcessTreeModel::Node*, Shape>> gliding;
+    double depth = now.depth, leaves = now.leaves;
+    for (const auto& n : model.nodes()) {
+        if (n.reparentTs < 0) continue;
+        // Sized for the tree before every re-parenting too, so nothing jumps when a glide ends.
+        Shape before = shape(model, n.id, n.previousParent);
+        depth = std::max(depth, before.depth);
+        leaves = std::max(leaves, before.leaves);
+        if (!atEnd && t - n.reparentTs < kReparentGlideNs) gliding.emplace_back(&n, std::move(before));
+    }
+    // Card size from the tree's shape: the type grows while a small tree leaves room.
+    const double fit = std::min(area.width() / (leaves * u0 * 12.5), area.height() / (depth * u0 * 8.5));
+    const double s = scale * std::clamp(fit, 0.5, 1.8);
+    const double u = QFontMetricsF(Palette::uiFont(s)).height();
+    const QSizeF card(std::min(area.width() / leaves - u * 0.8, u * 14), u * 7);
+    const double gapY
+        = depth <= 1 ? 0 : std::clamp((area.height() - depth * card.height()) / (depth - 1), u * 1.5, u * 4);
+
+    centres = placed(now, area, card, gapY);
+    for (const auto& [n, before] : gliding) {
+        const double k = easeInOut(std::clamp((t - n->reparentTs) / kReparentGlideNs, 0.0, 1.0));
+        const QPointF a = placed(before, area, card, gapY).value(n->id.value), b = centres.value(n->id.value);
+        centres.insert(n->id.value, a + (b - a) * k);
+    }
+    const auto rectOf = [&](ActorId id) {
+        const QPointF c = centres.value(id.value);
+        return QRectF(c.x() - card.width() / 2, c.y() - card.height() / 2, card.width(), card.height());
+    };
+
+    // Tree edges: parent to child; an orphan's old parent stays linked by a dashed line.
+    for (const auto& n : model.nodes()) {
+        const QRectF child = rectOf(n.id);
+        if (model.node(n.parent)) {
+            const QRectF parent = rectOf(n.parent);
+            p.setPen(QPen(Palette::foreground(), std::max(1.0, u * 0.09)));
+            p.drawLine(QPointF(parent.center().x(), parent.bottom()), QPointF(child.center().x(), child.top()));
+        }
+        if (model.node(n.previousParent) && n.previousParent != n.parent) {
+            // Where it came from: a thin dashed curve to the parent it had until that one exited.
+            const QRectF old = rectOf(n.previousParent);
+            ViewPainter::curvedArrow(p, old.center(), QPointF(child.left(), child.center().y()), -0.2,
+                QPen(Palette::mutedText(), std::max(1.0, u * 0.07), Qt::DashLine), u * 0.45);
+        }
+    }
+    // waitpid: the parent waits for that child.
+    for (const auto& w : model.waits()) {
+        const QRectF a = rectOf(w.waiter), b = rectOf(w.child);
+        const QColor c = Palette::style(State::Waiting).fill;
+        const QPointF from(a.right() - u, a.bottom()), to(b.right() - u * 0.5, b.top());
+        ViewPainter::curvedArrow(p, from, to, 0.25, QPen(c, u * 0.16), u * 0.6);
+        p.setFont(Palette::smallFont(s));
+        p.setPen(Palette::foreground());
+        p.drawText(QRectF((from + to) / 2 + QPointF(u * 0.4, -u * 0.5), QSizeF(u * 8, u)),
+            Qt::AlignLeft | Qt::AlignVCenter, tr("waitpid"));
+    }
+    for (const auto& n : model.nodes())
+        paintCard(p, rectOf(n.id), trace, model, n, s);
+    p.restore();
+    return centres;
+}
+
+void ProcessTreePainter::paintCard(QPainter& p, const QRectF& r, const Trace& trace, const ProcessTreeModel& model,
+    const ProcessTreeModel::Node& n, double s)
+{
+    const auto name = [&](ActorId id) { return ViewPainter::actorName(trace, id); };
+    const QFont base = Palette::uiFont(s);
+    const double u = QFontMetricsF(base).height();
+    p.save();
+    if (n.reaped) p.setOpacity(0.45); // gone from ps: kept faded so the story stays readable
+    const StateStyle& style = Palette::style(n.state);
+    ViewPainter::card(p, r, Palette::panel(), style.fill, u * 0.4);
+    p.setClipRect(r);
+    const QRectF in = r.adjusted(u * 0.5, u * 0.4, -u * 0.5, -u * 0.4);
+
+    // The STAT letter, big, in the state's colour (a dash once reaped, or for a process /proc was
+    // never read for, such as Lockstep itself).
+    const double letterSide = u * 3.3;
+    const QRectF box(in.left(), in.top(), letterSide, letterSide);
+    const bool hasLetter = n.letter != 0 && !n.reaped;
+    p.setPen(hasLetter ? Qt::NoPen : QPen(Palette::border(), u * 0.08));
+    p.setBrush(hasLetter ? style.fill : Palette::background());
+    p.drawRoundedRect(box, u * 0.3, u * 0.3);
+    QFont letterFont = ViewPainter::resized(Palette::monoFont(s), letterSide / u * 0.55);
+    letterFont.setBold(true);
+    p.setFont(letterFont);
+    p.setPen(hasLetter ? style.ink : Palette::mutedText());
+    p.drawText(box, Qt::AlignCenter, hasLetter ? QString(QLatin1Char(n.letter)) : QStringLiteral("–"));
+
+    const double x = box.right() + u * 0.5;
+    const double w = in.right() - x;
+    QFont bold = ViewPainter::resized(base, 1.15);
+    bold.setBold(true);
+    p.setFont(bold);
+    p.setPen(Palette::foreground());
+    ViewPainter::elidedText(p, QRectF(x, in.top(), w, u * 1.2), Qt::AlignLeft | Qt::AlignVCenter, name(n.id));
+    p.setFont(Palette::monoFont(s * 0.9));
+    p.setPen(Palette::mutedText());
+    if (n.pid > 0)
+        ViewPainter::elidedText(
+            p, QRectF(x, in.top() + u * 1.2, w, u), Qt::AlignLeft | Qt::AlignVCenter, tr("PID %1").arg(n.pid));
+    if (n.ppid > 0)
+        ViewPainter::elidedText(
+            p, QRectF(x, in.top() + u * 2.2, w, u), Qt::AlignLeft | Qt::AlignVCenter, tr("PPID %1").arg(n.ppid));
+    ViewPainter::stateChip(p, QPointF(in.left(), box.bottom() + u * 0.25), n.state, ViewPainter::resized(base, 0.85));
+
+    // What the student should notice about this process, in one line.
+    QString note;
+    QColor noteFill;
+    bool adopter = false;
+    for (const auto& other : model.nodes())
+        adopter = adopter || (other.reparentTs >= 0 && other.parent == n.id);
+    if (n.reaped) {
+        note = tr("reaped by %1, exit status %2").arg(name(n.reaper)).arg(n.exitCode.value_or(0));
+    } else if (n.exitTs >= 0) {
+        note = tr("exit status %1, not reaped yet").arg(n.exitCode.value_or(0));
+        noteFill = Palette::style(State::Zombie).fill;
+    } else if (n.reparentTs >= 0) {
+        note = tr("orphan, adopted by %1").arg(name(n.parent));
+        noteFill = Palette::style(State::Ready).fill;
+    } else if (adopter) {
+        note = tr("child subreaper: adopts orphans");
+    }
+    if (!note.isEmpty()) {
+        const QRectF line(in.left(), in.bottom() - u * 1.15, in.width(), u * 1.15);
+        const QFont small = ViewPainter::resized(base, 0.85);
+        if (noteFill.isValid()) {
+            ViewPainter::chip(p, line.topLeft(), note, noteFill, Palette::inkOn(noteFill), small);
+        } else {
+            p.setFont(small);
+            p.setPen(Palette::mutedText());
+            ViewPainter::elidedText(p, line, Qt::AlignLeft | Qt::AlignVCenter, note);
+        }
+    }
+    p.restore();
+}
+
+} // namespace lockstep::ui

@@ -1,0 +1,54 @@
+#include "views/ProcessTreeView.h"
+
+#include "render/Palette.h"
+#include "render/ProcessTreePainter.h"
+
+#include <QPainter>
+
+#include <algorithm>
+
+namespace lockstep::ui {
+
+ProcessTreeView::ProcessTreeView(QWidget* parent) : LessonView(parent)
+{
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMinimumSize(320, 240);
+}
+
+bool ProcessTreeView::appliesTo(const Trace& trace) const
+{
+    return ProcessTreePainter::applies(trace);
+}
+
+QString ProcessTreeView::title() const
+{
+    return tr("Process tree");
+}
+
+void ProcessTreeView::setTrace(std::shared_ptr<const Trace> trace)
+{
+    m_replay.setTrace(std::move(trace));
+    m_replay.seek(m_cursor);
+    update();
+}
+
+void ProcessTreeView::setCursor(std::int64_t ts)
+{
+    m_cursor = ts;
+    m_replay.seek(m_cursor);
+    update();
+}
+
+void ProcessTreeView::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    const Trace* t = m_replay.trace();
+    if (!t) {
+        p.fillRect(rect(), Palette::background());
+        return;
+    }
+    m_centres = ProcessTreePainter::paint(
+        p, QRectF(rect()), *t, m_replay.model(), std::min(m_cursor, t->endTs()), viewScale());
+}
+
+} // namespace lockstep::ui

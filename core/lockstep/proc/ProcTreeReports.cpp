@@ -1,0 +1,195 @@
+// What the processes of the tree said (their reports: fork returned, waitpid began, reaped...)
+// turned into trace events, and the run's summary. The sampling and reaping are in ProcTree.cpp.
+#include "lockstep/proc/ProcTree.h"
+
+#include "lockstep/proc/ForkSafe.h"
+
+#include <algorithm>
+#include <string>
+
+namespace lockstep {
+
+void ProcTree::onRecord(const ChildRecord& r)
+{
+    const auto sender = static_cast<pid_t>(r.a);
+    Event line;
+    line.ts = r.ts;
+    line.line = r.line;
+    line.kind = EventKind::LineReached;
+    const auto say = [&](Proc& p, const std::string& text) {
+        Event e = line;
+        e.kind = EventKind::Say;
+        e.actor = p.actor;
+        e.text = m_ctx.recorder().intern(text);
+        record(e);
+    };
+
+    if (r.kind == kReportForkReturned && pairLow(r.b) > 0) {
+        // The parent's side of fork(): the child exists from now on (its own reports may follow).
+        Proc& parent = procFor(sender, r.ts);
+        const pid_t child = pairLow(r.b);
+        if (!find(child)) {
+            auto p = std::make_unique<Proc>();
+            p->index = pairHigh(r.b);
+            p->pid = child;
+            p->name = nameOf(p->index);
+            p->ppidInitial = p->ppidNow = sender;
+            p->actor = m_ctx.addActor(ActorKind::Process, p->name, parent.actor);
+            p->inPoolRead = m_plan.variant == ProcVariant::Pool;
+            const int pidFd = openPidFd(child);
+            if (pidFd >= 0) p->pidFd = m_ctx.trackFd(pidFd);
+            m_procs.push_back(std::move(p));
+        }
+        Proc& c = *find(child);
+        Event e = line;
+        e.kind = EventKind::Fork;
+        e.actor = parent.actor;
+        e.target = c.actor;
+        e.value = child;
+        record(e);
+        if (c.state == State::New) setState(c, State::Running, {}, r.ts);
+        if (m_plan.variant == ProcVariant::ForkBasics) m_parentSaw = child;
+        say(parent, "fork() = " + std::to_string(child));
+        return;
+    }
+    Proc* found = find(sender);
+    if (!found) return; // a child's record before its parent's: the parent's comes next (it waits for none)
+    Proc& p = *found;
+    switch (r.kind) {
+    case kReportHello: {
+        if (p.state == State::New) setState(p, State::Running, {}, r.ts);
+        break;
+    }
+    case kReportForkReturned:
+        if (m_plan.variant == ProcVariant::ForkBasics) m_childSaw = pairLow(r.b);
+        say(p, "fork() = 0");
+        break;
+    case kReportValue:
+        if (m_plan.variant == ProcVariant::Orphan) {
+            m_orphanSawPpid = r.b;
+            say(p, "getppid() = " + std::to_string(r.b));
+        } else {
+            (p.index == 0 ? m_valueInParent : m_valueInChild) = r.b;
+            say(p, "value = " + std::to_string(r.b));
+        }
+        break;
+    case kReportWaitBegin: {
+        p.waitingFor = static_cast<pid_t>(r.b);
+        Event e = line;
+        e.actor = p.actor;
+        record(e);
+        if (r.b > 0) {
+            if (Proc* child = find(static_cast<pid_t>(r.b))) {
+                e.kind = EventKind::WaitEdgeAdded;
+                e.target = child->actor;
+                record(e);
+                p.waitEdge = child->actor;
+            }
+        }
+        break;
+    }
+    case kReportReaped: {
+        const pid_t child = pairLow(r.b);
+        if (m_plan.variant == ProcVariant::Sigchld) ++m_reapedInHandler;
+        if (Proc* c = find(child)) noteReaped(*c, p.name, p.actor, pairHigh(r.b), r.ts, r.line);
+        endWait(p, r.ts);
+        break;
+    }
+    case kReportWaitEmpty:
+        endWait(p, r.ts);
+        say(p, r.b == 0 ? "waitpid() = (0, 0)" : "ChildProcessError");
+        break;
+    case kReportPhase: {
+        const auto phase = static_cast<ProcPhase>(r.b);
+        if (m_plan.variant == ProcVariant::Pool) {
+            // Between tasks a worker blocks in read(2) on the task pipe; main, in map(), on the results.
+            if (p.index > 0 && phase == ProcPhase::Sleep) p.inPoolRead = true;
+            if (p.index == 0) p.inPoolRead = phase == ProcPhase::Work;
+        }
+        Event e = line;
+        e.actor = p.actor;
+        e.value = r.b;
+        record(e);
+        break;
+    }
+    case kReportSignal:
+        m_handlerCalls = static_cast<int>(r.b);
+        say(p, "SIGCHLD");
+        break;
+    case kReportTask:
+        p.inPoolRead = false;
+        ++p.tasksDone;
+        say(p, "square(" + std::to_string(r.b) + ")");
+        break;
+    case kReportResult: {
+        const auto task = static_cast<std::size_t>(pairLow(r.b));
+        if (task < m_results.size()) m_results[task] = pairHigh(r.b);
+        break;
+    }
+    case kReportDone:
+        // The program is over: what it left unreaped is what a leak leaves behind.
+        sample(stamp(r.ts));
+        m_zombiesLeft = countZombies();
+        m_done = true;
+        break;
+    case kReportExiting:
+    default: {
+        Event e = line;
+        e.actor = p.actor;
+        record(e);
+        break;
+    }
+    }
+}
+
+void ProcTree::fillSummary(nlohmann::json& summary) const
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : m_procs) {
+        nlohmann::json states = nlohmann::json::array();
+        for (char c : p->lettersSeen)
+            states.push_back(std::string(1, c));
+        nlohmann::json entry = {
+            { "name", p->name },
+            { "pid", p->pid },
+            { "ppid_initial", p->ppidInitial },
+            { "ppid_final", p->ppidNow },
+            { "states_seen", states },
+            { "exit_code", p->exitCode ? nlohmann::json(*p->exitCode) : nlohmann::json() },
+            { "reaped_by", p->reapedBy.empty() ? nlohmann::json() : nlohmann::json(p->reapedBy) },
+        };
+        if (m_plan.variant == ProcVariant::Pool && p->index > 0) entry["tasks_done"] = p->tasksDone;
+        list.push_back(std::move(entry));
+    }
+    summary["processes"] = std::move(list);
+    summary["lockstep_pid"] = m_self;
+    summary["zombies_left"] = m_zombiesLeft.value_or(countZombies());
+    summary["max_zombies"] = m_maxZombies;
+    const auto opt = [](const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+    switch (m_plan.variant) {
+    case ProcVariant::ForkBasics:
+        summary["child_saw"] = opt(m_childSaw);
+        summary["parent_saw"] = opt(m_parentSaw);
+        summary["value_in_child"] = opt(m_valueInChild);
+        summary["value_in_parent"] = opt(m_valueInParent);
+        break;
+    case ProcVariant::Orphan:
+        summary["orphan_saw_ppid"] = opt(m_orphanSawPpid);
+        break;
+    case ProcVariant::Sigchld:
+        summary["handler_calls"] = m_handlerCalls;
+        summary["reaped_in_handler"] = m_reapedInHandler;
+        break;
+    case ProcVariant::Pool: {
+        nlohmann::json results = nlohmann::json::array();
+        for (const auto& r : m_results)
+            results.push_back(opt(r));
+        summary["results"] = std::move(results);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+} // namespace lockstep

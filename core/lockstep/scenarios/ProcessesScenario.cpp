@@ -1,0 +1,106 @@
+#include "lockstep/scenarios/ProcessesScenario.h"
+
+#include "lockstep/engine/Cancelled.h"
+#include "lockstep/lesson/SnippetLines.h"
+#include "lockstep/proc/ProcTree.h"
+#include "lockstep/proc/ProcessesConfig.h"
+
+namespace lockstep {
+
+namespace {
+
+ProcPlan readPlan(const ScenarioInput& input)
+{
+    return parseProcessesConfig(input.config, [&](const std::string& pointer) { return input.where(pointer); });
+}
+
+// The snippet has one function per variant: each report points at a statement of that function.
+void findLines(const SnippetLines& snippet, ProcPlan& plan)
+{
+    struct Spot {
+        ProcLine line;
+        const char* text;
+    };
+    const char* def = "";
+    std::vector<Spot> spots;
+    switch (plan.variant) {
+    case ProcVariant::ForkBasics:
+        def = "def fork_basics(";
+        spots = { { kLineFork, "os.fork()" }, { kLineChildSide, "if pid == 0:" }, { kLineChange, "value += 1" },
+            { kLineChildExit, "os._exit(" }, { kLineWait, "os.waitpid(" }, { kLinePrint, "print(" } };
+        break;
+    case ProcVariant::States:
+        def = "def states(";
+        spots = { { kLineFork, "os.fork()" }, { kLineChildSide, "os.fork()" }, { kLineWork, "burn(" },
+            { kLineSleep, "time.sleep(" }, { kLineChildExit, "os._exit(" }, { kLineWait, "os.wait()" } };
+        break;
+    case ProcVariant::Zombie:
+        def = "def zombie(";
+        spots = { { kLineFork, "os.fork()" }, { kLineChildSide, "if pid == 0:" }, { kLineChildExit, "os._exit(" },
+            { kLineLinger, "time.sleep(" }, { kLineWait, "os.waitpid(" } };
+        break;
+    case ProcVariant::Orphan:
+        def = "def orphan(";
+        spots = { { kLineFork, "os.fork()" }, { kLineChildSide, "os.fork()" }, { kLineGetppid, "print(" },
+            { kLineSleep, "time.sleep(orphan_ms" }, { kLineChildExit, "os._exit(" } };
+        break;
+    case ProcVariant::Wait:
+        def = "def wait(";
+        spots = { { kLineFork, "os.fork()" }, { kLineChildSide, "if pid == 0:" }, { kLineSleep, "time.sleep(" },
+            { kLineChildExit, "os._exit(" }, { kLineWait, "os.waitpid(" } };
+        break;
+    case ProcVariant::Sigchld:
+        def = "def sigchld(";
+        spots = { { kLineBlock, "SIG_BLOCK" }, { kLineFork, "os.fork()" }, { kLineChildSide, "if pid == 0:" },
+            { kLineChildExit, "os._exit(" }, { kLinePeek, "WNOWAIT" }, { kLineUnblock, "SIG_UNBLOCK" },
+            { kLineLinger, "time.sleep(" } };
+        plan.lines[kLineHandler] = snippet.find("os.WNOHANG", snippet.find("def reap("));
+        break;
+    case ProcVariant::Pool:
+        def = "def pool(";
+        spots = { { kLineFork, "Pool(" }, { kLineChildSide, "Pool(" }, { kLineMap, ".map(" },
+            { kLineClose, ".close()" }, { kLineJoin, ".join()" } };
+        plan.lines[kLineTaskGet] = snippet.find("burn(", snippet.find("def square("));
+        plan.lines[kLineTaskDone] = snippet.find("return", snippet.find("def square("));
+        break;
+    }
+    const std::int32_t from = snippet.find(def);
+    if (from == 0) return; // a snippet without that function: events carry no line
+    for (const Spot& s : spots)
+        plan.lines[s.line] = snippet.find(s.text, from);
+    // The orphan's parent exits after its sleep; the first os._exit in the function is the child's.
+    if (plan.variant == ProcVariant::Orphan)
+        plan.lines[kLineParentExit] = snippet.find("os._exit(", snippet.find("time.sleep(parent_ms", from));
+}
+
+class ProcessesScenario final : public Scenario {
+public:
+    void validate(const ScenarioInput& input) const override { readPlan(input); }
+
+    void run(RunContext& ctx, const ScenarioInput& input, nlohmann::json& summary) override
+    {
+        ProcPlan plan = readPlan(input);
+        findLines(SnippetLines(input.lesson.python), plan);
+        ProcTree tree(ctx, plan);
+        try {
+            tree.run();
+        } catch (const Cancelled&) {
+            tree.abandon();
+            tree.fillSummary(summary);
+            throw;
+        } catch (...) {
+            tree.abandon();
+            throw;
+        }
+        tree.fillSummary(summary);
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Scenario> makeProcessesScenario()
+{
+    return std::make_unique<ProcessesScenario>();
+}
+
+} // namespace lockstep

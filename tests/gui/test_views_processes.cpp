@@ -1,0 +1,152 @@
+// The process tree (view and export) over real runs of the processes lesson: it must tell the
+// story the run's summary tells, at every moment the cursor is put on.
+
+#include "LessonRuns.h"
+#include "render/Palette.h"
+#include "render/ProcessTreePainter.h"
+#include "render/TimelineExporter.h"
+#include "views/ProcessTreeView.h"
+
+#include "lockstep/lesson/LessonLoader.h"
+#include "lockstep/runner/LessonRunner.h"
+
+#include <gtest/gtest.h>
+
+#include <QDir>
+#include <QImage>
+#include <QSet>
+
+#include <limits>
+#include <map>
+#include <string>
+
+using namespace lockstep;
+using namespace lockstep::ui;
+
+namespace {
+
+RunResult run(const std::string& lesson, const std::string& variant, std::map<std::string, std::string> params = {})
+{
+    return viewtest::runShipped(lesson, variant, std::move(params));
+}
+
+ActorId actor(const Trace& t, const std::string& name)
+{
+    for (const ActorInfo& a : t.actors())
+        if (a.name == name) return a.id;
+    return {};
+}
+
+std::int64_t firstTs(const Trace& t, EventKind kind, ActorId who = {})
+{
+    for (const Event& e : t.events())
+        if (e.kind == kind && (!who.valid() || e.actor == who || e.target == who)) return e.ts;
+    return -1;
+}
+
+void save(QWidget& w, const std::string& name)
+{
+    if (const char* dir = std::getenv("LOCKSTEP_VIEWS_PNG_DIR")) {
+        QDir().mkpath(QString::fromLocal8Bit(dir));
+        w.grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/proc_") + QString::fromStdString(name)
+            + QStringLiteral(".png"));
+    }
+}
+
+} // namespace
+
+TEST(ProcessTreeView, ZombiesStayInTheTreeUntilReapedAsTheSummarySays)
+{
+    const RunResult r = run("processes", "sigchld-once", { { "children", "3" }, { "linger_ms", "300" } });
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    const Trace& t = *r.trace;
+    ProcessTreeView view;
+    view.resize(1280, 800);
+    view.setTrace(r.trace);
+    EXPECT_TRUE(view.appliesTo(t));
+
+    // Halfway through main's linger: the handler reaped one child, two are zombies under main.
+    const std::int64_t reaped = firstTs(t, EventKind::Reap, actor(t, "main"));
+    ASSERT_GT(reaped, 0);
+    view.setCursor(reaped + 150'000'000);
+    const ProcessTreeModel& m = view.model();
+    EXPECT_EQ(m.zombies(), 2);
+    int zombiesUnderMain = 0;
+    for (const auto& n : m.nodes())
+        if (n.letter == 'Z' && !n.reaped && n.parent == actor(t, "main")) ++zombiesUnderMain;
+    EXPECT_EQ(zombiesUnderMain, 2);
+    save(view, "sigchld_once_linger");
+
+    // At the end: every child reaped, by whom the summary says.
+    view.setCursor(std::numeric_limits<std::int64_t>::max());
+    EXPECT_EQ(view.model().zombies(), 0);
+    for (const auto& p : r.summary.at("processes")) {
+        const ProcessTreeModel::Node* n = view.model().node(actor(t, p.at("name")));
+        ASSERT_NE(n, nullptr) << p.dump();
+        EXPECT_TRUE(n->reaped) << p.dump();
+        EXPECT_EQ(t.actor(n->reaper)->name, p.at("reaped_by").get<std::string>()) << p.dump();
+        EXPECT_EQ(n->pid, p.at("pid").get<std::int64_t>());
+        EXPECT_EQ(n->ppid, p.at("ppid_final").get<std::int64_t>());
+        EXPECT_EQ(n->exitCode, p.at("exit_code").get<std::int64_t>());
+    }
+}
+
+TEST(ProcessTreeView, TheOrphanGlidesFromItsParentToTheSubreaper)
+{
+    const RunResult r = run("processes", "orphan", { { "parent_ms", "60" }, { "orphan_ms", "600" } });
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    const Trace& t = *r.trace;
+    const ActorId child = actor(t, "child"), main = actor(t, "main"), lockstep = actor(t, "lockstep");
+    const std::int64_t reparent = firstTs(t, EventKind::Reparent, child);
+    ASSERT_GT(reparent, 0);
+    ProcessTreeView view;
+    view.resize(1280, 800);
+    view.setTrace(r.trace);
+
+    view.setCursor(reparent - 1);
+    EXPECT_EQ(view.model().node(child)->parent, main);
+    view.grab();
+    const QPointF before = view.cardCentre(child);
+
+    view.setCursor(reparent + 2'000'000'000LL > t.endTs() ? t.endTs() - 1 : reparent + 2'000'000'000LL);
+    EXPECT_EQ(view.model().node(child)->parent, lockstep);
+    EXPECT_EQ(view.model().node(child)->previousParent, main);
+    view.grab();
+    const QPointF after = view.cardCentre(child);
+    EXPECT_LT(after.y(), before.y()) << "one level up: from under main to beside it";
+
+    view.setCursor(reparent + 100'000'000); // a third of the way
+    view.grab();
+    const QPointF midway = view.cardCentre(child);
+    save(view, "orphan_glide");
+    EXPECT_LT(midway.y(), before.y());
+    EXPECT_GT(midway.y(), after.y());
+}
+
+TEST(ProcessTreeExport, APictureOfARunWithProcessesHasTheTreeBelowTheTimeline)
+{
+    const RunResult procs = run("processes", "zombie", { { "linger_ms", "200" } });
+    const RunResult threads = run("counter", "");
+    ASSERT_TRUE(procs.trace && threads.trace);
+    ExportOptions o;
+    EXPECT_TRUE(ProcessTreePainter::applies(*procs.trace));
+    EXPECT_FALSE(ProcessTreePainter::applies(*threads.trace));
+    const QSize withTree = timelineExportSize(*procs.trace, o);
+    const QSize plain = timelineExportSize(*threads.trace, o);
+    EXPECT_EQ(plain.height(), 1080);
+    EXPECT_GE(withTree.height(), 1080);
+
+    // The child is a zombie in the middle of the run: the tree panel shows its Z card in the
+    // zombie colour, so that colour appears in the lower part of the picture.
+    o.cursor = firstTs(*procs.trace, EventKind::Exit, actor(*procs.trace, "child")) + 100'000'000;
+    const QImage img = renderTimelineImage(*procs.trace, o);
+    ASSERT_FALSE(img.isNull());
+    const QColor zombie = Palette::style(State::Zombie).fill;
+    int zombiePixelsBelow = 0;
+    for (int y = img.height() - 500; y < img.height(); y += 2)
+        for (int x = 0; x < img.width(); x += 2)
+            zombiePixelsBelow += QColor(img.pixel(x, y)) == zombie;
+    EXPECT_GT(zombiePixelsBelow, 200) << "no zombie card in the tree panel";
+    if (const char* dir = std::getenv("LOCKSTEP_VIEWS_PNG_DIR"))
+        img.save(QString::fromLocal8Bit(dir) + QStringLiteral("/proc_export_zombie.png"));
+}
