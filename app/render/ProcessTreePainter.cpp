@@ -108,7 +108,8 @@ QHash<std::uint32_t, QPointF> ProcessTreePainter::paint(
     p.setFont(Palette::smallFont(scale));
     const QString key = tr("STAT as ps shows it: R running or runnable · S sleeping · D uninterruptible · "
                            "Z zombie (exited, not yet reaped)");
-    p.drawText(QRectF(area.left(), area.bottom() - u0, area.width(), u0), Qt::AlignLeft | Qt::AlignVCenter, key);
+    ViewPainter::elidedText(
+        p, QRectF(area.left(), area.bottom() - u0, area.width(), u0), Qt::AlignLeft | Qt::AlignVCenter, key);
     area.adjust(0, u0 * 1.6, 0, -u0 * 1.6);
 
     // A finished run's last frame shows where everything ended up; before that, an orphan
@@ -127,7 +128,7 @@ QHash<std::uint32_t, QPointF> ProcessTreePainter::paint(
     }
     // Card size from the tree's shape: the type grows while a small tree leaves room.
     const double fit = std::min(area.width() / (leaves * u0 * 12.5), area.height() / (depth * u0 * 8.5));
-    const double s = scale * std::clamp(fit, 0.5, 1.8);
+    const double s = scale * std::clamp(fit, 0.3, 1.8);
     const double u = QFontMetricsF(Palette::uiFont(s)).height();
     const QSizeF card(std::min(area.width() / leaves - u * 0.8, u * 14), u * 7);
     const double gapY

@@ -47,8 +47,10 @@ void ProcessTreeView::paintEvent(QPaintEvent*)
         p.fillRect(rect(), Palette::background());
         return;
     }
-    m_centres = ProcessTreePainter::paint(
-        p, QRectF(rect()), *t, m_replay.model(), std::min(m_cursor, t->endTs()), viewScale());
+    // The painter fits the type to the tree and the room it has: the presenter's scale, not
+    // viewScale() (which would shrink it twice in a small panel).
+    m_centres
+        = ProcessTreePainter::paint(p, QRectF(rect()), *t, m_replay.model(), std::min(m_cursor, t->endTs()), m_scale);
 }
 
 } // namespace lockstep::ui
