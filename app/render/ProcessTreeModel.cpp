@@ -9,6 +9,17 @@ void ProcessTreeModel::reset(const Trace&)
     m_nodes.clear();
     m_index.clear();
     m_waits.clear();
+    m_objects.clear();
+}
+
+ProcessTreeModel::Object* ProcessTreeModel::object(const Trace& trace, ActorId id)
+{
+    for (Object& o : m_objects)
+        if (o.id == id) return &o;
+    const ActorInfo* info = trace.actor(id);
+    if (!info) return nullptr;
+    m_objects.push_back({ id, info->kind, -1, -1, {} });
+    return &m_objects.back();
 }
 
 ProcessTreeModel::Node* ProcessTreeModel::slot(const Trace& trace, ActorId id)
@@ -65,6 +76,7 @@ void ProcessTreeModel::apply(const Trace& trace, const Event& e)
         if (Node* n = slot(trace, e.actor)) {
             if (n->state != e.state) n->stateSince = e.ts;
             n->state = e.state;
+            n->stateTarget = e.target;
         }
         break;
     case EventKind::Exit:
@@ -94,6 +106,23 @@ void ProcessTreeModel::apply(const Trace& trace, const Event& e)
         m_waits.erase(std::remove_if(m_waits.begin(), m_waits.end(),
                           [&](const Wait& w) { return w.waiter == e.actor && w.child == e.target; }),
             m_waits.end());
+        break;
+    case EventKind::ObjectCapacity:
+        if (Object* o = object(trace, e.actor)) o->capacity = e.value;
+        break;
+    case EventKind::ObjectLevel:
+        if (Object* o = object(trace, e.actor)) o->level = e.value;
+        break;
+    case EventKind::ObjectAttach:
+    case EventKind::ObjectDetach:
+        if (Object* o = object(trace, e.actor)) {
+            auto it
+                = std::find_if(o->users.begin(), o->users.end(), [&](const auto& u) { return u.first == e.target; });
+            if (it == o->users.end()) it = o->users.insert(o->users.end(), { e.target, 0 });
+            it->second = e.kind == EventKind::ObjectAttach ? it->second | static_cast<int>(e.value)
+                                                           : it->second & ~static_cast<int>(e.value);
+            if (it->second == 0) o->users.erase(it);
+        }
         break;
     default:
         break;

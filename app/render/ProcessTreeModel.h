@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace lockstep::ui {
@@ -23,12 +24,22 @@ public:
         std::int64_t ppid = 0; // from Reparent, else the parent's pid
         char letter = 0; // last STAT letter seen, 0 = none yet
         State state = State::New;
+        ActorId stateTarget; // what it is blocked on (a pipe, a semaphore), from its StateChange
         std::int64_t stateSince = 0;
         std::optional<std::int64_t> exitCode;
         std::int64_t exitTs = -1;
         bool reaped = false;
         ActorId reaper;
         std::int64_t createdTs = 0;
+    };
+    // A kernel object between processes (a pipe, a shared page, a semaphore) from ObjectCapacity,
+    // ObjectLevel, ObjectAttach and ObjectDetach: what it holds and who has it open.
+    struct Object {
+        ActorId id;
+        ActorKind kind = ActorKind::Pipe;
+        std::int64_t capacity = -1;
+        std::int64_t level = -1;
+        std::vector<std::pair<ActorId, int>> users; // process, role bits (1 reads, 2 writes, 4 waits/posts)
     };
     struct Wait {
         ActorId waiter;
@@ -42,6 +53,7 @@ public:
     [[nodiscard]] const std::vector<Node>& nodes() const { return m_nodes; }
     [[nodiscard]] const Node* node(ActorId id) const;
     [[nodiscard]] const std::vector<Wait>& waits() const { return m_waits; }
+    [[nodiscard]] const std::vector<Object>& objects() const { return m_objects; }
     // Zombies now: exited, not reaped yet.
     [[nodiscard]] int zombies() const;
 
@@ -51,6 +63,8 @@ private:
     std::vector<Node> m_nodes;
     std::vector<int> m_index; // actor id -> index in m_nodes, -1 = not a process
     std::vector<Wait> m_waits;
+    std::vector<Object> m_objects;
+    Object* object(const Trace& trace, ActorId id);
 };
 
 } // namespace lockstep::ui

@@ -4,6 +4,7 @@
 #include "render/ViewPainter.h"
 
 #include <QFontMetricsF>
+#include <QPainterPath>
 
 #include <algorithm>
 #include <cmath>
@@ -111,6 +112,13 @@ QHash<std::uint32_t, QPointF> ProcessTreePainter::paint(
     ViewPainter::elidedText(
         p, QRectF(area.left(), area.bottom() - u0, area.width(), u0), Qt::AlignLeft | Qt::AlignVCenter, key);
     area.adjust(0, u0 * 1.6, 0, -u0 * 1.6);
+    // The kernel objects between the processes get a band below the tree.
+    QRectF objectBand;
+    if (!model.objects().empty()) {
+        const double bandH = std::min(u0 * 6.5, area.height() * 0.4);
+        objectBand = QRectF(area.left(), area.bottom() - bandH, area.width(), bandH);
+        area.setBottom(objectBand.top() - u0 * 1.5);
+    }
 
     // A finished run's last frame shows where everything ended up; before that, an orphan
     // re-parented less than a glide ago is on its way from its old place to its new one.
@@ -171,10 +179,125 @@ QHash<std::uint32_t, QPointF> ProcessTreePainter::paint(
         p.drawText(QRectF((from + to) / 2 + QPointF(u * 0.4, -u * 0.5), QSizeF(u * 8, u)),
             Qt::AlignLeft | Qt::AlignVCenter, tr("waitpid"));
     }
+    // Each object, and an edge to every process that has it open: solid for a writer, dashed for a
+    // reader, dotted for a semaphore's user; thick and in the state's colour while it is blocked there.
+    const auto& objects = model.objects();
+    const double objW = objects.empty() ? 0 : std::min(objectBand.width() / objects.size() - u0, u0 * 20);
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+        const auto& o = objects[i];
+        const double cx = objectBand.left() + (i + 0.5) * objectBand.width() / objects.size();
+        const QRectF box(cx - objW / 2, objectBand.top(), objW, objectBand.height());
+        int k = 0;
+        for (const auto& [process, roles] : o.users) {
+            const ProcessTreeModel::Node* n = model.node(process);
+            if (!n || !centres.contains(process.value)) continue;
+            const QRectF card = rectOf(process);
+            const bool blockedHere = n->stateTarget == o.id && !n->reaped;
+            const QColor c = blockedHere ? Palette::style(n->state).fill : Palette::mutedText();
+            const Qt::PenStyle style = (roles & 2) ? Qt::SolidLine : (roles & 1) ? Qt::DashLine : Qt::DotLine;
+            // Straight down when nothing is in the way; from the card's side, bowing outwards, when
+            // the straight line would cross another card (main above its child above the object).
+            QPointF from(card.center().x(), card.bottom());
+            QPointF to(box.center().x() + (from.x() - box.center().x()) * 0.3, box.top());
+            bool blocked = false;
+            for (const auto& other : model.nodes()) {
+                if (other.id == process) continue;
+                const QRectF oc = rectOf(other.id);
+                for (double f = 0.1; f < 1 && !blocked; f += 0.1)
+                    blocked = oc.contains(from + (to - from) * f);
+            }
+            QPainterPath path(from);
+            const bool right = card.center().x() >= box.center().x();
+            if (blocked) {
+                from = QPointF(right ? card.right() : card.left(), card.center().y());
+                to = QPointF(box.center().x() + (right ? 1 : -1) * std::min(objW / 3, u0 * (1 + k)), box.top());
+                const double bow = (right ? 1 : -1) * u0 * (3 + 1.5 * k);
+                const QPointF control(
+                    (right ? std::max(from.x(), to.x()) : std::min(from.x(), to.x())) + bow, (from.y() + to.y()) / 2);
+                path = QPainterPath(from);
+                path.quadTo(control, to);
+            } else {
+                path.lineTo(to);
+            }
+            p.setBrush(Qt::NoBrush);
+            p.setPen(QPen(c, blockedHere ? u0 * 0.22 : std::max(1.0, u0 * 0.08), style));
+            p.drawPath(path);
+            if (o.kind == ActorKind::Pipe) { // which end: the point of the pipe lesson
+                const QString roleText = (roles & 3) == 3 ? tr("reads+writes")
+                    : (roles & 2)                         ? tr("writes")
+                                                          : tr("reads");
+                p.setFont(Palette::smallFont(scale));
+                p.setPen(Palette::foreground());
+                const QPointF at = path.pointAtPercent(0.5);
+                p.drawText(QRectF(at.x() + (right ? u0 * 0.3 : -u0 * 8.3), at.y() - u0 * 0.5, u0 * 8, u0),
+                    (right ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter, roleText);
+            }
+            ++k;
+        }
+        int waiting = 0;
+        for (const auto& [process, roles] : o.users) {
+            const ProcessTreeModel::Node* n = model.node(process);
+            waiting += n && !n->reaped && n->stateTarget == o.id;
+        }
+        paintObject(p, box, trace, o, waiting, scale);
+    }
     for (const auto& n : model.nodes())
         paintCard(p, rectOf(n.id), trace, model, n, s);
     p.restore();
     return centres;
+}
+
+void ProcessTreePainter::paintObject(
+    QPainter& p, const QRectF& r, const Trace& trace, const ProcessTreeModel::Object& o, int waiting, double scale)
+{
+    const QFont base = Palette::uiFont(scale);
+    const double u = QFontMetricsF(base).height();
+    ViewPainter::card(p, r, Palette::panel(), Palette::border(), u * 0.4);
+    const QRectF in = r.adjusted(u * 0.6, u * 0.4, -u * 0.6, -u * 0.4);
+    QFont bold = base;
+    bold.setBold(true);
+    p.setFont(bold);
+    p.setPen(Palette::foreground());
+    const QString kind = o.kind == ActorKind::Pipe ? tr("pipe (kernel buffer)")
+        : o.kind == ActorKind::SharedMemory        ? tr("shared memory (MAP_SHARED)")
+                                                   : tr("semaphore (shared counter)");
+    ViewPainter::elidedText(p, QRectF(in.left(), in.top(), in.width(), u * 1.2), Qt::AlignLeft | Qt::AlignVCenter,
+        ViewPainter::actorName(trace, o.id) + QStringLiteral(" · ") + kind);
+    const QRectF gauge(in.left(), in.top() + u * 1.6, in.width(), u * 1.4);
+    QString text;
+    double fill = -1;
+    if (o.kind == ActorKind::Pipe) {
+        const auto kib
+            = [](std::int64_t b) { return QString::number(static_cast<double>(b) / 1024.0, 'f', b % 1024 ? 1 : 0); };
+        if (o.capacity > 0)
+            fill = std::clamp(static_cast<double>(std::max<std::int64_t>(o.level, 0)) / o.capacity, 0.0, 1.0);
+        if (waiting > 0) text = tr("%1 blocked on it · ").arg(waiting);
+        text += o.capacity > 0
+            ? tr("%1 of %2 KiB in the pipe").arg(kib(std::max<std::int64_t>(o.level, 0)), kib(o.capacity))
+            : tr("%1 KiB in the pipe").arg(kib(std::max<std::int64_t>(o.level, 0)));
+    } else if (o.kind == ActorKind::Semaphore) {
+        if (o.capacity > 0)
+            fill = std::clamp(static_cast<double>(std::max<std::int64_t>(o.level, 0)) / o.capacity, 0.0, 1.0);
+        text = tr("count %1 of %2 · %3 waiting in acquire()")
+                   .arg(std::max<std::int64_t>(o.level, 0))
+                   .arg(o.capacity)
+                   .arg(waiting);
+    } else {
+        text = tr("value = %1").arg(o.level < 0 ? 0 : o.level);
+    }
+    if (fill >= 0) {
+        p.setPen(QPen(Palette::border(), std::max(1.0, u * 0.06)));
+        p.setBrush(Palette::background());
+        p.drawRoundedRect(gauge, u * 0.25, u * 0.25);
+        p.setPen(Qt::NoPen);
+        p.setBrush(Palette::accent());
+        p.drawRoundedRect(QRectF(gauge.left(), gauge.top(), gauge.width() * fill, gauge.height()), u * 0.25, u * 0.25);
+    }
+    p.setFont(fill >= 0 ? base : ViewPainter::resized(bold, 1.4));
+    p.setPen(fill >= 0 ? Palette::foreground() : Palette::foreground());
+    const QRectF textRect = fill >= 0 ? QRectF(in.left(), gauge.bottom() + u * 0.3, in.width(), u * 1.2)
+                                      : QRectF(in.left(), gauge.top(), in.width(), u * 2);
+    ViewPainter::elidedText(p, textRect, Qt::AlignLeft | Qt::AlignVCenter, text);
 }
 
 void ProcessTreePainter::paintCard(QPainter& p, const QRectF& r, const Trace& trace, const ProcessTreeModel& model,

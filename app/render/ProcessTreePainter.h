@@ -41,6 +41,9 @@ private:
     [[nodiscard]] static Shape shape(const ProcessTreeModel& model, ActorId moved, ActorId movedParent);
     [[nodiscard]] static QHash<std::uint32_t, QPointF> placed(
         const Shape& shape, const QRectF& area, QSizeF card, double gapY);
+    // `waiting`: processes blocked on it now (a full or empty pipe, a semaphore at 0).
+    static void paintObject(
+        QPainter& p, const QRectF& r, const Trace& trace, const ProcessTreeModel::Object& o, int waiting, double scale);
     static void paintCard(QPainter& p, const QRectF& r, const Trace& trace, const ProcessTreeModel& model,
         const ProcessTreeModel::Node& n, double s);
 };

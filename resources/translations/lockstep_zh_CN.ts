@@ -339,6 +339,50 @@
         <source>child subreaper: adopts orphans</source>
         <translation>child subreaper：收养孤儿</translation>
     </message>
+    <message>
+        <source>reads+writes</source>
+        <translation>读+写</translation>
+    </message>
+    <message>
+        <source>writes</source>
+        <translation>写</translation>
+    </message>
+    <message>
+        <source>reads</source>
+        <translation>读</translation>
+    </message>
+    <message>
+        <source>pipe (kernel buffer)</source>
+        <translation>管道（内核缓冲区）</translation>
+    </message>
+    <message>
+        <source>shared memory (MAP_SHARED)</source>
+        <translation>共享内存（MAP_SHARED）</translation>
+    </message>
+    <message>
+        <source>semaphore (shared counter)</source>
+        <translation>信号量（共享计数器）</translation>
+    </message>
+    <message>
+        <source>%1 blocked on it · </source>
+        <translation>%1 个阻塞在这里 · </translation>
+    </message>
+    <message>
+        <source>%1 of %2 KiB in the pipe</source>
+        <translation>管道里有 %1 / %2 KiB</translation>
+    </message>
+    <message>
+        <source>%1 KiB in the pipe</source>
+        <translation>管道里有 %1 KiB</translation>
+    </message>
+    <message>
+        <source>count %1 of %2 · %3 waiting in acquire()</source>
+        <translation>计数 %1 / %2 · %3 个在 acquire() 里等待</translation>
+    </message>
+    <message>
+        <source>value = %1</source>
+        <translation>值 = %1</translation>
+    </message>
 </context>
 <context>
     <name>RunState</name>

@@ -11,8 +11,8 @@
 
 namespace lockstep::viewtest {
 
-inline RunResult runShipped(const std::string& lesson, const std::string& variant,
-                            std::map<std::string, std::string> params = {})
+inline RunResult runShipped(
+    const std::string& lesson, const std::string& variant, std::map<std::string, std::string> params = {})
 {
     RunRequest req;
     req.lesson = LessonLoader::find(lesson, LOCKSTEP_SOURCE_LESSONS);

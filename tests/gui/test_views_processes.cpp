@@ -150,3 +150,37 @@ TEST(ProcessTreeExport, APictureOfARunWithProcessesHasTheTreeBelowTheTimeline)
     if (const char* dir = std::getenv("LOCKSTEP_VIEWS_PNG_DIR"))
         img.save(QString::fromLocal8Bit(dir) + QStringLiteral("/proc_export_zombie.png"));
 }
+
+TEST(ProcessTreeView, KernelObjectsShowWhatTheEngineRecorded)
+{
+    const RunResult r = run("ipc", "pipe", { { "total_kb", "128" }, { "reader_delay_ms", "150" } });
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    const Trace& t = *r.trace;
+    ProcessTreeView view;
+    view.resize(1280, 800);
+    view.setTrace(r.trace);
+    // Halfway through the reader's late start: the writer filled the pipe and is blocked on it.
+    view.setCursor(120'000'000);
+    const auto& objects = view.model().objects();
+    ASSERT_EQ(objects.size(), 1U);
+    EXPECT_EQ(objects[0].kind, ActorKind::Pipe);
+    EXPECT_EQ(objects[0].capacity, r.summary.at("pipe_capacity").get<std::int64_t>());
+    EXPECT_EQ(objects[0].level, objects[0].capacity) << "full";
+    const ProcessTreeModel::Node* main = view.model().node(actor(t, "main"));
+    ASSERT_NE(main, nullptr);
+    EXPECT_EQ(main->stateTarget, objects[0].id);
+    EXPECT_EQ(main->state, State::BlockedIo);
+    // Who has which end: main writes, the reader reads (each closed the other end).
+    int mainRoles = 0, readerRoles = 0;
+    for (const auto& [process, roles] : objects[0].users) {
+        if (process == actor(t, "main")) mainRoles = roles;
+        if (process == actor(t, "reader")) readerRoles = roles;
+    }
+    EXPECT_EQ(mainRoles, 2);
+    EXPECT_EQ(readerRoles, 1);
+    save(view, "ipc_pipe_full");
+    // At the end every end is closed and the pipe is empty.
+    view.setCursor(std::numeric_limits<std::int64_t>::max());
+    EXPECT_TRUE(view.model().objects()[0].users.empty());
+    EXPECT_EQ(view.model().objects()[0].level, 0);
+}

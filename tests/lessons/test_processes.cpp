@@ -1,8 +1,7 @@
 // The processes lesson on real fork(): what each variant shows (read from its summary and its
 // trace), that nothing of the tree outlives a run, and the config's errors. The comparison with
 // CPython running the same functions is in test_processes_python.cpp.
-#include "../core/LeakProbe.h"
-#include "LessonTestSupport.h"
+#include "ProcTestSupport.h"
 
 #include "lockstep/engine/Cancelled.h"
 #include "lockstep/proc/ProcStat.h"
@@ -22,66 +21,7 @@
 #include <thread>
 
 using namespace lockstep;
-using lockstep::test::LeakProbe;
-
-namespace {
-
-RunResult runProcesses(const std::string& variant, std::map<std::string, std::string> params = {})
-{
-    const LeakProbe before = LeakProbe::now();
-    RunResult r = test::runLesson("processes", variant, std::move(params));
-    // Nothing of the tree is left: no child (not even a zombie), no fd, no thread, and no member
-    // of main's process group anywhere (an orphan would be one).
-    const LeakProbe after = LeakProbe::settledTo(before);
-    EXPECT_EQ(after.fds, before.fds) << variant;
-    EXPECT_EQ(after.threads, before.threads) << variant;
-    EXPECT_FALSE(after.hasChildren) << variant;
-    const auto& procs = r.summary.value("processes", nlohmann::json::array());
-    if (!procs.empty()) {
-        const pid_t group = procs.at(0).at("pid").get<pid_t>();
-        errno = 0;
-        EXPECT_EQ(::kill(-group, 0), -1) << variant << ": process group " << group << " still has members";
-        EXPECT_EQ(errno, ESRCH) << variant;
-    }
-    return r;
-}
-
-const nlohmann::json& proc(const RunResult& r, const std::string& name)
-{
-    for (const auto& p : r.summary.at("processes"))
-        if (p.at("name") == name) return p;
-    throw std::runtime_error("no process " + name + " in " + r.summary.dump());
-}
-
-std::string letters(const nlohmann::json& p)
-{
-    std::string s;
-    for (const auto& l : p.at("states_seen"))
-        s += l.get<std::string>();
-    return s;
-}
-
-ActorId actorNamed(const Trace& t, const std::string& name)
-{
-    for (const ActorInfo& a : t.actors())
-        if (a.name == name && a.kind == ActorKind::Process) return a.id;
-    return {};
-}
-
-// Time spent in `state` by `actor`, from its StateChange events.
-double msIn(const Trace& t, ActorId actor, State state)
-{
-    double total = 0;
-    std::int64_t since = -1;
-    for (const Event& e : t.events()) {
-        if (e.kind != EventKind::StateChange || e.actor != actor) continue;
-        if (since >= 0) total += static_cast<double>(e.ts - since) / 1e6;
-        since = e.state == state ? e.ts : -1;
-    }
-    return total;
-}
-
-} // namespace
+using namespace lockstep::test;
 
 TEST(ProcStat, CountsFieldsFromTheLastParenthesis)
 {
@@ -124,7 +64,7 @@ TEST(ProcStat, ReadsThisProcessAndFailsOnceAChildIsReaped)
 
 TEST(ProcessesLesson, ForkReturnsTwiceAndTheChildsWriteStaysInTheChild)
 {
-    const RunResult r = runProcesses("fork-basics");
+    const RunResult r = runLeakChecked("processes", "fork-basics");
     ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
     const auto& s = r.summary;
     const auto& main = proc(r, "main");
@@ -154,8 +94,8 @@ TEST(ProcessesLesson, ChildrenAreRunningOrReadyWhileTheyWorkAndSleepingInBetween
 {
     // Six CPU-bound children on this 2-core machine: at any moment most are runnable but waiting
     // for a core, which /proc/<pid>/schedstat shows as run-queue time (ready).
-    const RunResult r
-        = runProcesses("states", { { "children", "6" }, { "rounds", "2" }, { "work_ms", "80" }, { "sleep_ms", "40" } });
+    const RunResult r = runLeakChecked(
+        "processes", "states", { { "children", "6" }, { "rounds", "2" }, { "work_ms", "80" }, { "sleep_ms", "40" } });
     ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
     double readyMs = 0;
     for (int i = 1; i <= 6; ++i) {
@@ -173,7 +113,7 @@ TEST(ProcessesLesson, ChildrenAreRunningOrReadyWhileTheyWorkAndSleepingInBetween
 
 TEST(ProcessesLesson, AZombieStaysZUntilItsParentWaits)
 {
-    const RunResult r = runProcesses("zombie", { { "linger_ms", "400" } });
+    const RunResult r = runLeakChecked("processes", "zombie", { { "linger_ms", "400" } });
     ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
     const auto& child = proc(r, "child");
     EXPECT_NE(letters(child).find('Z'), std::string::npos) << letters(child);
@@ -189,7 +129,7 @@ TEST(ProcessesLesson, AZombieStaysZUntilItsParentWaits)
 
 TEST(ProcessesLesson, AnOrphanIsAdoptedByTheSubreaperAndReaped)
 {
-    const RunResult r = runProcesses("orphan", { { "parent_ms", "50" }, { "orphan_ms", "100" } });
+    const RunResult r = runLeakChecked("processes", "orphan", { { "parent_ms", "50" }, { "orphan_ms", "100" } });
     ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
     const auto& main = proc(r, "main");
     const auto& child = proc(r, "child");
@@ -208,7 +148,7 @@ TEST(ProcessesLesson, AnOrphanIsAdoptedByTheSubreaperAndReaped)
 
 TEST(ProcessesLesson, WaitpidBlocksOnEachChildInTurn)
 {
-    const RunResult r = runProcesses("wait", { { "children", "3" }, { "work_ms", "30" } });
+    const RunResult r = runLeakChecked("processes", "wait", { { "children", "3" }, { "work_ms", "30" } });
     ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
     const Trace& t = *r.trace;
     const ActorId m = actorNamed(t, "main");
@@ -227,7 +167,7 @@ TEST(ProcessesLesson, WaitpidBlocksOnEachChildInTurn)
 
 TEST(ProcessesLesson, OneSigchldStandsForEveryChildThatExitedWhileItWasBlocked)
 {
-    const RunResult looping = runProcesses("sigchld", { { "children", "4" }, { "linger_ms", "100" } });
+    const RunResult looping = runLeakChecked("processes", "sigchld", { { "children", "4" }, { "linger_ms", "100" } });
     ASSERT_EQ(looping.outcome, RunOutcome::Completed) << looping.error;
     EXPECT_EQ(looping.summary.at("handler_calls"), 1);
     EXPECT_EQ(looping.summary.at("reaped_in_handler"), 4);
@@ -235,7 +175,7 @@ TEST(ProcessesLesson, OneSigchldStandsForEveryChildThatExitedWhileItWasBlocked)
     for (int i = 1; i <= 4; ++i)
         EXPECT_EQ(proc(looping, "child-" + std::to_string(i)).at("reaped_by"), "main");
 
-    const RunResult once = runProcesses("sigchld-once", { { "children", "4" }, { "linger_ms", "100" } });
+    const RunResult once = runLeakChecked("processes", "sigchld-once", { { "children", "4" }, { "linger_ms", "100" } });
     ASSERT_EQ(once.outcome, RunOutcome::Completed) << once.error;
     EXPECT_EQ(once.summary.at("handler_calls"), 1);
     EXPECT_EQ(once.summary.at("reaped_in_handler"), 1);
@@ -254,7 +194,8 @@ TEST(ProcessesLesson, OneSigchldStandsForEveryChildThatExitedWhileItWasBlocked)
 
 TEST(ProcessesLesson, APoolMapsEveryTaskThenClosesAndJoinsItsWorkers)
 {
-    const RunResult r = runProcesses("pool", { { "workers", "3" }, { "tasks", "9" }, { "task_ms", "20" } });
+    const RunResult r
+        = runLeakChecked("processes", "pool", { { "workers", "3" }, { "tasks", "9" }, { "task_ms", "20" } });
     ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
     nlohmann::json squares = nlohmann::json::array();
     for (int x = 0; x < 9; ++x)

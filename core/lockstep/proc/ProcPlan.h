@@ -3,13 +3,49 @@
 // plain struct filled in before the first fork: the children read their copy of it (fork copies
 // the parent's memory), so they never allocate or parse anything.
 
+#include <pthread.h>
+#include <semaphore.h>
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 
 namespace lockstep {
 
-enum class ProcVariant : std::uint8_t { ForkBasics, States, Zombie, Orphan, Wait, Sigchld, Pool };
+enum class ProcVariant : std::uint8_t {
+    ForkBasics,
+    States,
+    Zombie,
+    Orphan,
+    Wait,
+    Sigchld,
+    Pool, // engine "processes"
+    Pipe,
+    PipeNoClose,
+    BrokenPipe,
+    SharedCounter,
+    Semaphore, // engine "ipc"
+};
+[[nodiscard]] constexpr bool isIpc(ProcVariant v)
+{
+    return v >= ProcVariant::Pipe;
+}
+
+// The kernel objects of the ipc lesson, as ObjectId in the reports.
+enum ProcObject : int { kObjPipe = 0, kObjCounter = 1, kObjSemaphore = 2, kObjCount };
+// Roles a process has on an object (ObjectAttach / ObjectDetach values).
+enum ProcRole : int { kRoleRead = 1, kRoleWrite = 2, kRoleWait = 4 };
+
+// A MAP_SHARED page Lockstep maps before forking main, so every process of the tree shares it
+// (as multiprocessing's heap for Value and Semaphore) and Lockstep reads it as it samples.
+struct IpcShared {
+    volatile long counter = 0; // multiprocessing.Value('i')
+    pthread_mutex_t mutex; // its lock (PTHREAD_PROCESS_SHARED)
+    sem_t semaphore; // multiprocessing.Semaphore(permits), pshared
+    std::atomic<int> inside { 0 }; // processes between acquire and release now
+    std::atomic<int> maxInside { 0 }; // the most at once, as the processes saw it
+};
+static_assert(std::atomic<int>::is_always_lock_free, "atomics in a page shared by processes must be lock-free");
 
 // Lines of the lesson's Python snippet the programs' reports point at (0 = not in the snippet).
 enum ProcLine : int {
@@ -33,6 +69,18 @@ enum ProcLine : int {
     kLineMap, // pool.map
     kLineClose, // pool.close()
     kLineJoin, // pool.join()
+    kLinePipe, // os.pipe()
+    kLineCloseRead, // os.close(r) where the process does not read
+    kLineCloseWrite, // os.close(w) where it does not write (or, once done, to send EOF)
+    kLineSendEof, // the writer closes the last write end
+    kLineWrite, // os.write(w, ...)
+    kLineRead, // os.read(r, ...)
+    kLineEof, // read returned b'': EOF
+    kLineEpipe, // BrokenPipeError
+    kLineIncrement, // v.value += 1
+    kLineAcquire, // sem.acquire()
+    kLineInside, // the section at most `permits` processes are in
+    kLineRelease, // sem.release()
     kLineCount
 };
 
@@ -52,6 +100,18 @@ struct ProcPlan {
     long value = 1; // fork-basics: the variable both sides look at
     pid_t observer = 0; // Lockstep's pid (the subreaper)
     int lifelineFd = -1; // read end of a pipe only Lockstep writes to: it hangs up when Lockstep is gone
+    // ipc
+    int totalBytes = 256 * 1024; // pipe: what the writer sends
+    int chunkBytes = 4096; // pipe: per os.write / os.read
+    int readerDelayMs = 300; // pipe: the reader starts late, so the writer fills the pipe
+    int readMs = 2; // pipe: the reader's work per chunk read
+    int hangMs = 1000; // pipe-no-close: how long main waits for the EOF that cannot come
+    long increments = 100'000; // shared-counter: per worker
+    bool useLock = false; // shared-counter: with the Value's lock
+    int permits = 2; // semaphore: Semaphore(permits)
+    int holdMs = 60; // semaphore: time inside the section per round
+    IpcShared* shared = nullptr; // set by Lockstep before the fork
+
     std::int32_t lines[kLineCount] = {};
 };
 
@@ -70,6 +130,16 @@ enum ProcReport : std::int32_t {
     kReportResult, // main got a result: b = task | result << 32
     kReportDone, // main's program is over; it exits next (b = exit code)
     kReportExiting, // a child is about to _exit (b = exit code)
+    kReportAttach, // b = object | roles << 32: the sender now has these ends / uses it
+    kReportDetach, // b = object | roles << 32: it closed them
+    kReportCapacity, // b = object | capacity << 32 (a pipe: F_GETPIPE_SZ bytes)
+    kReportLevel, // b = object | level << 32 (a pipe: bytes in it, FIONREAD)
+    kReportIoBegin, // b = object | role << 32: about to block in read / write / sem_wait on it
+    kReportIoEnd, // b = object: that call returned
+    kReportEof, // os.read returned b''
+    kReportEpipe, // os.write failed with EPIPE (BrokenPipeError)
+    kReportHang, // b = ms main waited for an EOF that cannot come
+    kReportWriteNs, // b = ns the writer spent in os.write in all
 };
 
 enum class ProcPhase : std::int32_t { Work = 1, Sleep, Linger, Blocked, Unblocked, Close, Join };

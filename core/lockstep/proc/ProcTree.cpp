@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -15,6 +16,7 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <stdexcept>
 
 namespace lockstep {
@@ -67,6 +69,7 @@ ProcTree::ProcTree(RunContext& ctx, const ProcPlan& plan) : m_ctx(ctx), m_plan(p
 {
     m_self = ::getpid();
     m_plan.observer = m_self;
+    if (m_plan.variant == ProcVariant::SharedCounter || m_plan.variant == ProcVariant::Semaphore) mapShared();
     m_results.resize(plan.variant == ProcVariant::Pool ? static_cast<std::size_t>(plan.tasks) : 0);
 }
 
@@ -83,6 +86,7 @@ ProcTree::~ProcTree()
     }
     if (m_reportFd >= 0) m_ctx.closeFd(m_reportFd);
     if (m_lifelineFd >= 0) m_ctx.closeFd(m_lifelineFd);
+    unmapShared(); // after the tree is gone: no process of it can be inside the mutex or sem_wait
     if (m_subreaper) SubreaperHold::release();
 }
 
@@ -117,7 +121,7 @@ ActorId ProcTree::actorOfPid(pid_t pid)
 {
     if (pid == m_self) return m_lockstep;
     const Proc* p = find(pid);
-    return p ? p->actor : ActorId{};
+    return p ? p->actor : ActorId {};
 }
 
 ProcTree::Proc& ProcTree::procFor(pid_t pid, std::int64_t ts)
@@ -288,6 +292,7 @@ void ProcTree::sample(std::int64_t ts)
 {
     for (auto& p : m_procs)
         sampleOne(*p, ts);
+    sampleShared(ts);
     m_maxZombies = std::max(m_maxZombies, countZombies());
 }
 
@@ -341,6 +346,10 @@ void ProcTree::sampleOne(Proc& p, std::int64_t ts)
     case 'S':
         if (p.waitingFor != 0)
             setState(p, State::Waiting, p.waitEdge, ts);
+        else if (p.ioTarget.valid() && p.ioTarget == m_objects[kObjSemaphore].actor)
+            setState(p, State::Blocked, p.ioTarget, ts);
+        else if (p.ioTarget.valid())
+            setState(p, State::BlockedIo, p.ioTarget, ts);
         else if (p.inPoolRead)
             setState(p, State::BlockedIo, {}, ts);
         else
@@ -355,10 +364,88 @@ void ProcTree::sampleOne(Proc& p, std::int64_t ts)
     }
 }
 
+void ProcTree::mapShared()
+{
+    void* page = ::mmap(nullptr, sizeof(IpcShared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) throw std::runtime_error(std::string("mmap(MAP_SHARED): ") + std::strerror(errno));
+    m_shared = new (page) IpcShared;
+    pthread_mutexattr_t attr;
+    ::pthread_mutexattr_init(&attr);
+    ::pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    ::pthread_mutex_init(&m_shared->mutex, &attr);
+    ::pthread_mutexattr_destroy(&attr);
+    ::sem_init(&m_shared->semaphore, 1, static_cast<unsigned>(m_plan.permits));
+    m_plan.shared = m_shared;
+}
+
+void ProcTree::unmapShared()
+{
+    if (!m_shared) return;
+    ::sem_destroy(&m_shared->semaphore);
+    ::pthread_mutex_destroy(&m_shared->mutex);
+    m_shared->~IpcShared();
+    ::munmap(m_shared, sizeof(IpcShared));
+    m_shared = nullptr;
+}
+
+ProcTree::Object& ProcTree::object(int id)
+{
+    Object& o = m_objects[id];
+    if (!o.actor.valid()) {
+        static const char* const kNames[kObjCount] = { "pipe", "Value('i')", "Semaphore" };
+        static const ActorKind kKinds[kObjCount] = { ActorKind::Pipe, ActorKind::SharedMemory, ActorKind::Semaphore };
+        std::string name = kNames[id];
+        if (id == kObjSemaphore) name += "(" + std::to_string(m_plan.permits) + ")";
+        o.actor = m_ctx.addActor(kKinds[id], name, m_lockstep);
+    }
+    return o;
+}
+
+void ProcTree::recordObject(
+    EventKind kind, int id, std::int64_t value, ActorId target, std::int64_t ts, std::int32_t line)
+{
+    Object& o = object(id);
+    if (kind == EventKind::ObjectLevel) {
+        o.level = value;
+        o.maxLevel = std::max(o.maxLevel, value);
+    }
+    if (kind == EventKind::ObjectCapacity) o.capacity = value;
+    Event e;
+    e.ts = ts;
+    e.kind = kind;
+    e.actor = o.actor;
+    e.target = target;
+    e.value = value;
+    e.line = line;
+    record(e);
+}
+
+void ProcTree::sampleShared(std::int64_t ts)
+{
+    if (!m_shared) return;
+    // Read straight from the page the processes share, as a debugger would look at it.
+    if (m_plan.variant == ProcVariant::SharedCounter) {
+        const long v = m_shared->counter;
+        if (v != object(kObjCounter).level) recordObject(EventKind::ObjectLevel, kObjCounter, v, {}, ts);
+    } else {
+        int count = 0;
+        ::sem_getvalue(&m_shared->semaphore, &count);
+        if (object(kObjSemaphore).capacity < 0)
+            recordObject(EventKind::ObjectCapacity, kObjSemaphore, m_plan.permits, {}, ts);
+        if (count != object(kObjSemaphore).level) recordObject(EventKind::ObjectLevel, kObjSemaphore, count, {}, ts);
+    }
+}
+
 void ProcTree::noteExit(Proc& p, int code, std::int64_t ts)
 {
     p.exited = true;
     p.exitCode = code;
+    // Exiting closes every fd the process still had: its ends of the pipe are gone now.
+    for (int id = 0; id < kObjCount; ++id) {
+        if (p.roles[id] == 0) continue;
+        recordObject(EventKind::ObjectDetach, id, p.roles[id], p.actor, ts);
+        p.roles[id] = 0;
+    }
     Event e;
     e.ts = ts;
     e.kind = EventKind::Exit;

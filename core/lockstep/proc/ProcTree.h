@@ -62,6 +62,8 @@ private:
         ActorId waitEdge; // the wait-for edge recorded (target), if any
         bool inPoolRead = false; // a pool worker between tasks: blocked in read(2)
         int tasksDone = 0;
+        ActorId ioTarget; // blocked (or about to block) in read / write / sem_wait on this object
+        int roles[kObjCount] = {}; // ProcRole bits it has on each object (pipe ends open)
     };
 
     Proc& procFor(pid_t pid, std::int64_t ts);
@@ -98,6 +100,25 @@ private:
     std::size_t m_partialBytes = 0;
     alignas(ChildRecord) unsigned char m_partial[sizeof(ChildRecord)] = {};
     std::vector<std::unique_ptr<Proc>> m_procs;
+
+    // The ipc lesson's kernel objects (ProcObject ids) and the page the tree shares.
+    struct Object {
+        ActorId actor;
+        std::int64_t capacity = -1;
+        std::int64_t level = -1;
+        std::int64_t maxLevel = 0;
+    };
+    Object& object(int id);
+    void recordObject(
+        EventKind kind, int id, std::int64_t value, ActorId target, std::int64_t ts, std::int32_t line = 0);
+    void sampleShared(std::int64_t ts);
+    void mapShared();
+    void unmapShared();
+    Object m_objects[kObjCount];
+    IpcShared* m_shared = nullptr;
+    bool m_eofSeen = false, m_brokenPipe = false;
+    std::int64_t m_hangMs = 0, m_writerNs = 0;
+    std::optional<std::int64_t> m_bytesTransferred, m_finalValue;
 
     // What the summary reports besides the processes.
     int m_maxZombies = 0;

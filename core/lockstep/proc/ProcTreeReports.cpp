@@ -68,6 +68,12 @@ void ProcTree::onRecord(const ChildRecord& r)
         if (m_plan.variant == ProcVariant::Orphan) {
             m_orphanSawPpid = r.b;
             say(p, "getppid() = " + std::to_string(r.b));
+        } else if (m_plan.variant == ProcVariant::SharedCounter) {
+            m_finalValue = r.b;
+            say(p, "v.value = " + std::to_string(r.b));
+        } else if (isIpc(m_plan.variant)) {
+            m_bytesTransferred = r.b;
+            say(p, std::to_string(r.b) + " bytes read");
         } else {
             (p.index == 0 ? m_valueInParent : m_valueInChild) = r.b;
             say(p, "value = " + std::to_string(r.b));
@@ -132,6 +138,49 @@ void ProcTree::onRecord(const ChildRecord& r)
         m_zombiesLeft = countZombies();
         m_done = true;
         break;
+    case kReportAttach:
+    case kReportDetach: {
+        const int id = pairLow(r.b);
+        if (id < 0 || id >= kObjCount) break;
+        const bool attach = r.kind == kReportAttach;
+        p.roles[id] = attach ? p.roles[id] | pairHigh(r.b) : p.roles[id] & ~pairHigh(r.b);
+        recordObject(
+            attach ? EventKind::ObjectAttach : EventKind::ObjectDetach, id, pairHigh(r.b), p.actor, r.ts, r.line);
+        break;
+    }
+
+    case kReportCapacity:
+        recordObject(EventKind::ObjectCapacity, pairLow(r.b), pairHigh(r.b), {}, r.ts, r.line);
+        break;
+    case kReportLevel:
+        recordObject(EventKind::ObjectLevel, pairLow(r.b), pairHigh(r.b), p.actor, r.ts, r.line);
+        break;
+    case kReportIoBegin: {
+        p.ioTarget = object(pairLow(r.b)).actor;
+        Event e = line;
+        e.actor = p.actor;
+        e.target = p.ioTarget;
+        record(e);
+        break;
+    }
+    case kReportIoEnd:
+        p.ioTarget = {};
+        break;
+    case kReportEof:
+        m_eofSeen = true;
+        say(p, "os.read() = b''");
+        break;
+    case kReportEpipe:
+        m_brokenPipe = true;
+        say(p, "BrokenPipeError: [Errno 32] Broken pipe");
+        break;
+    case kReportHang:
+        m_hangMs = r.b;
+        say(p, "no EOF after " + std::to_string(r.b) + " ms: main still holds a write end");
+        break;
+    case kReportWriteNs:
+        m_writerNs = r.b;
+        break;
     case kReportExiting:
     default: {
         Event e = line;
@@ -187,6 +236,29 @@ void ProcTree::fillSummary(nlohmann::json& summary) const
         summary["results"] = std::move(results);
         break;
     }
+    case ProcVariant::Pipe:
+    case ProcVariant::PipeNoClose:
+    case ProcVariant::BrokenPipe:
+        summary["pipe_capacity"] = m_objects[kObjPipe].capacity;
+        summary["pipe_max_level"] = m_objects[kObjPipe].maxLevel;
+        summary["bytes_transferred"] = m_bytesTransferred.value_or(0);
+        summary["writer_blocked_ms"] = static_cast<double>(m_writerNs) / 1e6;
+        summary["eof_seen"] = m_eofSeen;
+        summary["broken_pipe"] = m_brokenPipe;
+        if (m_plan.variant == ProcVariant::PipeNoClose) summary["hung_ms"] = m_hangMs;
+        break;
+    case ProcVariant::SharedCounter: {
+        const std::int64_t expected = static_cast<std::int64_t>(m_plan.children) * m_plan.increments;
+        summary["lock"] = m_plan.useLock;
+        summary["expected_value"] = expected;
+        summary["final_value"] = opt(m_finalValue);
+        summary["lost_updates"] = m_finalValue ? nlohmann::json(expected - *m_finalValue) : nlohmann::json();
+        break;
+    }
+    case ProcVariant::Semaphore:
+        summary["permits"] = m_plan.permits;
+        summary["max_inside"] = m_shared ? m_shared->maxInside.load() : 0;
+        break;
     default:
         break;
     }

@@ -11,6 +11,7 @@ struct VariantInfo {
     const char* name;
     ProcVariant variant;
     std::vector<std::string> keys;
+    ProcEngine engine = ProcEngine::Processes;
 };
 
 const std::vector<VariantInfo>& variants()
@@ -23,19 +24,28 @@ const std::vector<VariantInfo>& variants()
         { "wait", ProcVariant::Wait, { "children", "work_ms" } },
         { "sigchld", ProcVariant::Sigchld, { "children", "loop", "linger_ms" } },
         { "pool", ProcVariant::Pool, { "workers", "tasks", "task_ms" } },
+        { "pipe", ProcVariant::Pipe, { "total_kb", "chunk", "reader_delay_ms", "read_ms" }, ProcEngine::Ipc },
+        { "pipe-no-close", ProcVariant::PipeNoClose, { "total_kb", "hang_ms" }, ProcEngine::Ipc },
+        { "broken-pipe", ProcVariant::BrokenPipe, {}, ProcEngine::Ipc },
+        { "shared-counter", ProcVariant::SharedCounter, { "workers", "increments", "lock" }, ProcEngine::Ipc },
+        { "semaphore", ProcVariant::Semaphore, { "workers", "permits", "rounds", "hold_ms" }, ProcEngine::Ipc },
     };
     return table;
 }
 
 } // namespace
 
-ProcPlan parseProcessesConfig(const nlohmann::json& config, const ConfigReader::Where& where)
+ProcPlan parseProcessesConfig(const nlohmann::json& config, const ConfigReader::Where& where, ProcEngine engine)
 {
     const ConfigReader r(where, config);
     std::vector<std::string> names;
-    for (const auto& v : variants())
+    std::vector<const VariantInfo*> mine;
+    for (const auto& v : variants()) {
+        if (v.engine != engine) continue;
         names.emplace_back(v.name);
-    const VariantInfo& info = variants()[static_cast<std::size_t>(r.choice("variant", names))];
+        mine.push_back(&v);
+    }
+    const VariantInfo& info = *mine[static_cast<std::size_t>(r.choice("variant", names))];
     std::vector<std::string> allowed = { "variant" };
     allowed.insert(allowed.end(), info.keys.begin(), info.keys.end());
     r.allowOnly(allowed, std::string("for variant '") + info.name + "'");
@@ -78,6 +88,30 @@ ProcPlan parseProcessesConfig(const nlohmann::json& config, const ConfigReader::
         plan.children = r.integer("workers", 3, 1, kMaxChildren);
         plan.tasks = r.integer("tasks", 12, 1, 64);
         plan.taskMs = r.integer("task_ms", 40, 1, 2000);
+        break;
+    case ProcVariant::Pipe:
+        plan.totalBytes = r.integer("total_kb", 256, 1, 4096) * 1024;
+        plan.chunkBytes = r.integer("chunk", 4096, 1, 65536);
+        plan.readerDelayMs = r.integer("reader_delay_ms", 300, 0, 10'000);
+        plan.readMs = r.integer("read_ms", 2, 0, 1000);
+        break;
+    case ProcVariant::PipeNoClose:
+        plan.totalBytes = r.integer("total_kb", 16, 1, 4096) * 1024;
+        plan.hangMs = r.integer("hang_ms", 1000, 100, 10'000);
+        break;
+    case ProcVariant::BrokenPipe:
+        break;
+    case ProcVariant::SharedCounter:
+        plan.children = r.integer("workers", 2, 1, kMaxChildren);
+        plan.increments = static_cast<long>(
+            r.integer("increments", std::int64_t { 200'000 }, std::int64_t { 1 }, std::int64_t { 10'000'000 }));
+        plan.useLock = r.boolean("lock", false);
+        break;
+    case ProcVariant::Semaphore:
+        plan.children = r.integer("workers", 5, 1, kMaxChildren);
+        plan.permits = r.integer("permits", 2, 1, kMaxChildren);
+        plan.rounds = r.integer("rounds", 2, 1, 100);
+        plan.holdMs = r.integer("hold_ms", 60, 1, 2000);
         break;
     }
     return plan;

@@ -13,7 +13,13 @@ namespace lockstep {
 //   zombie       linger_ms, exit_code         orphan   parent_ms, orphan_ms
 //   wait         children, work_ms            sigchld  children, loop, linger_ms
 //   pool         workers, tasks, task_ms
+// The ipc engine's, the same way:
+//   pipe         total_kb, chunk, reader_delay_ms, read_ms      pipe-no-close  total_kb, hang_ms
+//   broken-pipe  (none)                                          shared-counter workers, increments, lock
+//   semaphore    workers, permits, rounds, hold_ms
+enum class ProcEngine { Processes, Ipc };
 // Returns the plan without its snippet lines (ProcessesScenario finds those).
-ProcPlan parseProcessesConfig(const nlohmann::json& config, const ConfigReader::Where& where);
+ProcPlan parseProcessesConfig(
+    const nlohmann::json& config, const ConfigReader::Where& where, ProcEngine engine = ProcEngine::Processes);
 
 } // namespace lockstep

@@ -20,6 +20,7 @@ ScenarioRegistry& ScenarioRegistry::instance()
         registry.add("gil", &makeGilScenario);
         registry.add("iomux", &makeIomuxScenario);
         registry.add("processes", &makeProcessesScenario);
+        registry.add("ipc", &makeIpcScenario);
         return registry;
     }();
     return s_instance;

@@ -11,4 +11,8 @@ namespace lockstep {
 // "zombie", "orphan", "wait", "sigchld", "pool") and its keys (core/lockstep/proc/ProcessesConfig.h).
 std::unique_ptr<Scenario> makeProcessesScenario();
 
+// Engine "ipc": a pipe between processes (filling, blocking, EOF, EPIPE), a counter in shared
+// memory with and without its lock, a process-shared semaphore (see lessons/ipc.json).
+std::unique_ptr<Scenario> makeIpcScenario();
+
 } // namespace lockstep
