@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <algorithm>
 #include <sstream>
 #include <vector>
@@ -206,33 +208,43 @@ TEST(PacedLoop, CalibrationScalesWithTheTarget)
     const double target = giltest::kSanitized ? 120.0 : 30.0;
     const std::int64_t turns = giltest::kSanitized ? 10'000 : 20'000;
     const PacedLoop fixed = PacedLoop::withSpin(128);
-    const PacedLoop slow = PacedLoop::calibrated(2 * target);
-    const PacedLoop fast = PacedLoop::calibrated(target);
-    std::vector<double> ratios, during;
-    for (int pair = 0; pair < 41; ++pair) {
-        // Alternate which loop goes first, so that a trend (a core clocking up) favours neither.
-        const bool slowFirst = pair % 2 == 0;
-        const double a = (slowFirst ? slow : fast).measureNsPerTurn(turns, 3);
-        const double b = (slowFirst ? fast : slow).measureNsPerTurn(turns, 3);
-        ratios.push_back(slowFirst ? a / b : b / a);
-        during.push_back(fixed.measureNsPerTurn(turns, 1));
+    // This host's core speed is bimodal (short fast windows, see PacedLoop::calibrated): a
+    // calibration is judged only when both were made at the same core speed and the measuring
+    // stayed steady. Up to four attempts, each with fresh calibrations; skip only if none was.
+    std::string lastFigures;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        const PacedLoop slow = PacedLoop::calibrateNow(2 * target);
+        const PacedLoop fast = PacedLoop::calibrateNow(target);
+        std::vector<double> ratios, during;
+        for (int pair = 0; pair < 41; ++pair) {
+            // Alternate which loop goes first, so that a trend (a core clocking up) favours neither.
+            const bool slowFirst = pair % 2 == 0;
+            const double a = (slowFirst ? slow : fast).measureNsPerTurn(turns, 3);
+            const double b = (slowFirst ? fast : slow).measureNsPerTurn(turns, 3);
+            ratios.push_back(slowFirst ? a / b : b / a);
+            during.push_back(fixed.measureNsPerTurn(turns, 1));
+        }
+        std::sort(ratios.begin(), ratios.end());
+        const double median = ratios[ratios.size() / 2];
+        std::ostringstream figures;
+        figures << "attempt " << attempt << ": calibrated spins " << slow.spin() << " and " << fast.spin()
+                << ", median ratio " << median << ", the core's spread " << slow.calibrationSpread() << "x and "
+                << fast.calibrationSpread() << "x while calibrating, " << unsteadiness(during)
+                << "x while measuring, reference loop " << slow.referenceNsPerTurn() << " and "
+                << fast.referenceNsPerTurn() << " ns/turn";
+        lastFigures = figures.str();
+        const double speedChange = std::max(slow.referenceNsPerTurn(), fast.referenceNsPerTurn())
+            / std::min(slow.referenceNsPerTurn(), fast.referenceNsPerTurn());
+        if (unsteadiness(during) > 1.3 || speedChange > 1.1) {
+            std::printf("not judged (core speed changed): %s\n", lastFigures.c_str());
+            continue;
+        }
+        EXPECT_GT(slow.spin(), fast.spin()) << lastFigures;
+        EXPECT_GT(median, 1.4) << lastFigures;
+        EXPECT_LT(median, 2.8) << lastFigures;
+        return;
     }
-    std::sort(ratios.begin(), ratios.end());
-    const double median = ratios[ratios.size() / 2];
-    std::ostringstream figures;
-    figures << "calibrated spins " << slow.spin() << " and " << fast.spin() << ", median ratio " << median
-            << ", the core's spread " << slow.calibrationSpread() << "x and " << fast.calibrationSpread()
-            << "x while calibrating, " << unsteadiness(during) << "x while measuring, reference loop "
-            << slow.referenceNsPerTurn() << " and " << fast.referenceNsPerTurn() << " ns/turn";
-    const double speedChange = std::max(slow.referenceNsPerTurn(), fast.referenceNsPerTurn())
-        / std::min(slow.referenceNsPerTurn(), fast.referenceNsPerTurn());
-    if (slow.calibrationSpread() > 1.15 || fast.calibrationSpread() > 1.15 || unsteadiness(during) > 1.3
-        || speedChange > 1.1)
-        GTEST_SKIP() << "machine busy: the core's speed swings too much to judge the calibration (" << figures.str()
-                     << ")";
-    EXPECT_GT(slow.spin(), fast.spin()) << figures.str();
-    EXPECT_GT(median, 1.4) << figures.str();
-    EXPECT_LT(median, 2.8) << figures.str();
+    GTEST_SKIP() << "machine busy: the core's speed changed between or during every attempt (" << lastFigures << ")";
 }
 
 // The instrumented Gil records the hand-over in order: request, drop request, dropped, taken.

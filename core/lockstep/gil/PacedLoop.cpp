@@ -71,7 +71,13 @@ PacedLoop PacedLoop::calibrated(double nsPerTurn)
     const auto key = static_cast<std::int64_t>(std::llround(nsPerTurn * 1000));
     std::lock_guard lock(cacheMutex);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
+    const PacedLoop loop = calibrateNow(nsPerTurn);
+    cache.emplace(key, loop);
+    return loop;
+}
 
+PacedLoop PacedLoop::calibrateNow(double nsPerTurn)
+{
     // Each sample lasts about 1 ms: long enough to average out timer resolution, short enough
     // that most run undisturbed.
     constexpr double kSampleNs = 1'000'000;
@@ -153,7 +159,6 @@ PacedLoop PacedLoop::calibrated(double nsPerTurn)
     loop.m_reference = referenceNs;
     std::sort(referenceSamples.begin(), referenceSamples.end());
     loop.m_spread = referenceSamples[referenceSamples.size() * 9 / 10] / referenceSamples[referenceSamples.size() / 10];
-    cache.emplace(key, loop);
     return loop;
 }
 

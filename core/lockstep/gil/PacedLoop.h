@@ -16,6 +16,8 @@ public:
     // A loop whose turns cost about `nsPerTurn` each. The first call for a target measures
     // (~30 ms); later calls reuse the result. Thread-safe.
     static PacedLoop calibrated(double nsPerTurn);
+    // The same measurement made now, not cached (tests that retry at another moment).
+    static PacedLoop calibrateNow(double nsPerTurn);
     // A loop spinning `spin` iterations per turn, uncalibrated (tests, benchmarks).
     static PacedLoop withSpin(int spin);
 
