@@ -190,11 +190,15 @@ TEST(RunFailure, AnEngineExceptionCancelsTheRunAtOnceAndNamesThreadLineAndMessag
 {
     RunContext ctx;
     std::atomic<bool> sleeperWoke { false };
-    ctx.spawn("sleeper", [&] {
+    const ActorId sleeperId = ctx.spawn("sleeper", [&] {
         RunContext::current()->sleepFor(30s);
         sleeperWoke = true;
     });
     ctx.spawn("worker", [&] {
+        // Fail only once the sleeper sleeps: what it was doing when the run failed is the point.
+        // (Started second, the worker can otherwise fail before the sleeper ran at all.)
+        for (int i = 0; i < 5000 && ctx.stateOf(sleeperId) != State::Sleeping; ++i)
+            std::this_thread::sleep_for(1ms);
         RunContext::current()->recorder().record(EventKind::LineReached, RunContext::currentActor(), {}, 0, {}, 12);
         throw std::runtime_error("engine broke");
     });
