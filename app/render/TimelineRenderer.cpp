@@ -38,6 +38,7 @@ QString kindLabel(ActorKind kind)
     case ActorKind::Multiplexer: return QCoreApplication::translate("TimelineRenderer", "multiplexer");
     case ActorKind::Pipe: return QCoreApplication::translate("TimelineRenderer", "pipe");
     case ActorKind::SharedMemory: return QCoreApplication::translate("TimelineRenderer", "shared memory");
+    case ActorKind::Future: return QCoreApplication::translate("TimelineRenderer", "future");
     }
     return {};
 }

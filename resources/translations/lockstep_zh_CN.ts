@@ -552,6 +552,10 @@
         <source>free</source>
         <translation>空闲</translation>
     </message>
+    <message>
+        <source>future</source>
+        <translation>future 对象</translation>
+    </message>
 </context>
 <context>
     <name>Topic</name>

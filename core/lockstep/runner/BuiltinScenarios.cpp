@@ -3,6 +3,7 @@
 #include "lockstep/runner/Scenario.h"
 #include "lockstep/scenarios/CounterScenario.h"
 #include "lockstep/scenarios/ThreadScriptScenario.h"
+#include "lockstep/scenarios/FuturesScenario.h"
 #include "lockstep/scenarios/GeneratorScenario.h"
 #include "lockstep/scenarios/GilScenario.h"
 #include "lockstep/scenarios/IomuxScenario.h"
@@ -21,6 +22,7 @@ ScenarioRegistry& ScenarioRegistry::instance()
         registry.add("iomux", &makeIomuxScenario);
         registry.add("processes", &makeProcessesScenario);
         registry.add("ipc", &makeIpcScenario);
+        registry.add("futures", &makeFuturesScenario);
         return registry;
     }();
     return s_instance;

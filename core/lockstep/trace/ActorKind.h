@@ -20,6 +20,7 @@ enum class ActorKind : std::uint8_t {
     Multiplexer,
     Pipe,         // a kernel pipe between processes (os.pipe, the pipe under multiprocessing.Queue)
     SharedMemory, // a MAP_SHARED page (multiprocessing.Value)
+    Future,       // a concurrent.futures.Future (its states are Marks naming them)
 };
 
 [[nodiscard]] std::string_view actorKindName(ActorKind kind);

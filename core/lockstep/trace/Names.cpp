@@ -14,9 +14,9 @@ constexpr std::array kActorKindNames{
     std::string_view("lock"),   std::string_view("rlock"),    std::string_view("condition"),
     std::string_view("semaphore"), std::string_view("event"), std::string_view("queue"),
     std::string_view("fd"),     std::string_view("gil"),      std::string_view("multiplexer"),
-    std::string_view("pipe"),   std::string_view("shared-memory"),
+    std::string_view("pipe"),   std::string_view("shared-memory"), std::string_view("future"),
 };
-static_assert(kActorKindNames.size() == static_cast<std::size_t>(ActorKind::SharedMemory) + 1);
+static_assert(kActorKindNames.size() == static_cast<std::size_t>(ActorKind::Future) + 1);
 
 constexpr std::array kStateNames{
     std::string_view("new"),        std::string_view("ready"),         std::string_view("running"),

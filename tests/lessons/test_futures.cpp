@@ -1,0 +1,152 @@
+// The futures lesson: CPython's ThreadPoolExecutor algorithm on real threads. Its variants show
+// what the notes teach (workers reused, completion order vs submission order, cancel, exceptions,
+// callbacks in the worker), and its `script` transcripts equal CPython's (tests/python/
+// futures_oracle.py) on random cases whose finishing times are well separated.
+#include "LessonTestSupport.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace lockstep;
+
+namespace {
+
+std::vector<std::string> transcriptOf(const RunResult& r)
+{
+    std::vector<std::string> out;
+    for (const auto& l : r.summary.at("transcript"))
+        out.push_back(l.get<std::string>());
+    return out;
+}
+
+struct Case {
+    std::vector<int> ms;
+    std::vector<bool> raises;
+    int workers = 1;
+    std::string mode;
+    int cancel = -1;
+
+    [[nodiscard]] std::string tasks() const
+    {
+        std::string s;
+        for (std::size_t i = 0; i < ms.size(); ++i)
+            s += (i ? "," : "") + std::to_string(ms[i]) + (raises[i] ? "!" : "");
+        return s;
+    }
+};
+
+// When each future becomes done under CPython's schedule (work items FIFO, the first `workers`
+// taken at once, a cancelled item notified when a worker reaches it), and whether that order is
+// certain: no two completions of different workers closer than `gap`.
+bool wellSeparated(const Case& c, int gapMs)
+{
+    const std::size_t n = c.ms.size();
+    std::vector<int> freeAt(static_cast<std::size_t>(c.workers), 0);
+    struct Done {
+        int t;
+        int worker;
+    };
+    std::vector<Done> done;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto w = static_cast<std::size_t>(std::min_element(freeAt.begin(), freeAt.end()) - freeAt.begin());
+        const bool cancelled = static_cast<int>(i) == c.cancel && static_cast<int>(i) >= c.workers;
+        if (cancelled) {
+            done.push_back({ freeAt[w], static_cast<int>(w) });
+            continue;
+        }
+        freeAt[w] += c.ms[i];
+        done.push_back({ freeAt[w], static_cast<int>(w) });
+    }
+    for (std::size_t a = 0; a < n; ++a)
+        for (std::size_t b = a + 1; b < n; ++b)
+            if (done[a].worker != done[b].worker && std::abs(done[a].t - done[b].t) < gapMs) return false;
+    return true;
+}
+
+} // namespace
+
+TEST(FuturesLesson, WorkersAreStartedLazilyAndReused)
+{
+    const RunResult r = test::runLesson("futures", "pool-23-tasks");
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    EXPECT_EQ(r.summary.at("workers_started"), 5);
+    std::set<std::string> workers;
+    for (const auto& f : r.summary.at("futures")) {
+        workers.insert(f.at("worker").get<std::string>());
+        EXPECT_EQ(f.at("states"), nlohmann::json({ "PENDING", "RUNNING", "FINISHED" })) << f.dump();
+        EXPECT_LE(f.at("submitted_ms").get<double>(), f.at("started_ms").get<double>());
+        EXPECT_LT(f.at("started_ms").get<double>(), f.at("finished_ms").get<double>());
+    }
+    EXPECT_EQ(workers.size(), 5U) << "23 tasks on the same 5 threads";
+    EXPECT_EQ(r.summary.at("transcript").size(), 23U);
+}
+
+TEST(FuturesLesson, CompletionOrderIsNotSubmissionOrder)
+{
+    const RunResult asCompleted = test::runLesson("futures", "as-completed");
+    const RunResult map = test::runLesson("futures", "map-order");
+    ASSERT_EQ(asCompleted.outcome, RunOutcome::Completed) << asCompleted.error;
+    ASSERT_EQ(map.outcome, RunOutcome::Completed) << map.error;
+    EXPECT_EQ(transcriptOf(asCompleted), (std::vector<std::string> { "3: 30", "1: 10", "2: 20", "0: 0" }));
+    EXPECT_EQ(transcriptOf(map), (std::vector<std::string> { "0: 0", "1: 10", "2: 20", "3: 30" }));
+}
+
+TEST(FuturesLesson, ACancelledQueuedFutureIsNotifiedWhenAWorkerReachesIt)
+{
+    const RunResult r = test::runLesson("futures", "cancel");
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    EXPECT_EQ(
+        transcriptOf(r), (std::vector<std::string> { "cancel 2: True", "0: 0", "1: 10", "2: cancelled", "3: 30" }));
+    const auto& f2 = r.summary.at("futures").at(2);
+    EXPECT_EQ(f2.at("states"), nlohmann::json({ "PENDING", "CANCELLED", "CANCELLED_AND_NOTIFIED" }));
+    EXPECT_TRUE(f2.at("worker").is_null());
+}
+
+TEST(FuturesLesson, CallbacksRunInTheWorkerThatFinishedTheTask)
+{
+    const RunResult r = test::runLesson("futures", "callbacks");
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    const auto& futures = r.summary.at("futures");
+    ASSERT_EQ(r.summary.at("callbacks").size(), 3U);
+    for (const auto& cb : r.summary.at("callbacks"))
+        EXPECT_EQ(cb.at("thread"), futures.at(cb.at("index").get<std::size_t>()).at("worker")) << cb.dump();
+}
+
+TEST(FuturesPython, ScriptTranscriptsEqualCPythonsOnRandomCases)
+{
+    if (!test::havePython()) GTEST_SKIP() << "python3 is not installed";
+    const char* seedEnv = std::getenv("LOCKSTEP_FUTURES_SEED");
+    std::mt19937 rng(seedEnv ? static_cast<unsigned>(std::atoi(seedEnv)) : 20261207U);
+    const std::vector<std::string> modes = { "as_completed", "map", "wait_first" };
+    int compared = 0;
+    for (int attempt = 0; attempt < 400 && compared < 10; ++attempt) {
+        Case c;
+        const int n = 2 + static_cast<int>(rng() % 4);
+        for (int i = 0; i < n; ++i) {
+            c.ms.push_back(80 * (1 + static_cast<int>(rng() % 4)));
+            c.raises.push_back(rng() % 4 == 0);
+        }
+        c.workers = 1 + static_cast<int>(rng() % 3);
+        c.mode = modes[rng() % modes.size()];
+        c.cancel = rng() % 3 == 0 ? static_cast<int>(rng() % static_cast<unsigned>(n)) : -1;
+        if (!wellSeparated(c, 40)) continue;
+        const std::string args
+            = "'" + c.tasks() + "' " + std::to_string(c.workers) + " " + c.mode + " " + std::to_string(c.cancel);
+        const nlohmann::json py = nlohmann::json::parse(test::runPython("futures_oracle.py", args), nullptr, false);
+        ASSERT_TRUE(py.is_object()) << args;
+        const RunResult en = test::runLesson("futures", "script",
+            { { "tasks", c.tasks() }, { "workers", std::to_string(c.workers) }, { "mode", c.mode },
+                { "cancel", std::to_string(c.cancel) } });
+        ASSERT_EQ(en.outcome, RunOutcome::Completed) << en.error;
+        EXPECT_EQ(en.summary.at("transcript"), py.at("transcript")) << "case " << args;
+        ++compared;
+    }
+    EXPECT_EQ(compared, 10);
+}

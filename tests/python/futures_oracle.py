@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""CPython oracle for the futures lesson's `script` variant (the transcript contract).
+
+    futures_oracle.py TASKS WORKERS MODE CANCEL      e.g. futures_oracle.py "100,50!,200" 2 as_completed 1
+
+TASKS: comma-separated durations in ms; a duration ending in "!" raises ValueError(f"task {i}") after
+sleeping. Task i sleeps its duration and returns i * 10. MODE: as_completed | map | wait_first.
+CANCEL: index of a task to cancel right after all were submitted, or -1. Prints {"transcript": [...]}.
+"""
+import json
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ThreadPoolExecutor, as_completed, wait
+
+
+def task(i, ms, raises):
+    time.sleep(ms / 1000)
+    if raises:
+        raise ValueError(f"task {i}")
+    return i * 10
+
+
+def outcome(f):
+    try:
+        return str(f.result())
+    except CancelledError:
+        return "cancelled"
+    except ValueError:
+        return "ValueError"
+
+
+def main():
+    specs = [s.strip() for s in sys.argv[1].split(",")]
+    workers, mode, cancel = int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    out = []
+    with ThreadPoolExecutor(max_workers=workers) as ex:
+        fs = [ex.submit(task, i, int(s.rstrip("!")), s.endswith("!")) for i, s in enumerate(specs)]
+        if cancel >= 0:
+            out.append(f"cancel {cancel}: {fs[cancel].cancel()}")
+        index = {f: i for i, f in enumerate(fs)}
+        if mode == "as_completed":
+            for f in as_completed(fs):
+                out.append(f"{index[f]}: {outcome(f)}")
+        elif mode == "map":
+            # Executor.map's iterator over these futures: in order, ended by the first exception,
+            # the rest cancelled when it closes.
+            for i, f in enumerate(fs):
+                r = outcome(f)
+                f.cancel()
+                out.append(f"{i}: {r}")
+                if r in ("ValueError", "cancelled"):
+                    for g in fs[i + 1:]:
+                        g.cancel()
+                    break
+        else:
+            done, pending = wait(fs, return_when=FIRST_COMPLETED)
+            out.append("done: [" + ", ".join(str(index[f]) for f in sorted(done, key=index.get)) + "]")
+            out.append(f"pending: {len(pending)}")
+    print(json.dumps({"transcript": out}))
+
+
+if __name__ == "__main__":
+    main()
