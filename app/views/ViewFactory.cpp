@@ -2,6 +2,7 @@
 
 #include "views/ConditionView.h"
 #include "views/FdGridView.h"
+#include "views/FuturesView.h"
 #include "views/GeneratorView.h"
 #include "views/GilView.h"
 #include "views/ProcessTreeView.h"
@@ -13,7 +14,7 @@ namespace lockstep::ui {
 std::vector<LessonView*> ViewFactory::createViews(QWidget* parent)
 {
     return {new StateBoard(parent), new WaitForGraphView(parent), new GilView(parent),
-            new ConditionView(parent), new FdGridView(parent), new GeneratorView(parent), new ProcessTreeView(parent)};
+            new ConditionView(parent), new FdGridView(parent), new GeneratorView(parent), new ProcessTreeView(parent), new FuturesView(parent)};
 }
 
 } // namespace lockstep::ui

@@ -961,6 +961,45 @@
     </message>
 </context>
 <context>
+    <name>lockstep::ui::FuturesView</name>
+    <message>
+        <source>Pool and futures</source>
+        <translation>线程池与 future</translation>
+    </message>
+    <message>
+        <source>Nothing has been submitted yet.</source>
+        <translation>还没有提交任何任务。</translation>
+    </message>
+    <message>
+        <source>work queue: %1</source>
+        <translation>工作队列：%1</translation>
+    </message>
+    <message>
+        <source>task %1</source>
+        <translation>任务 %1</translation>
+    </message>
+    <message>
+        <source>None (shutdown)</source>
+        <translation>None（关闭）</translation>
+    </message>
+    <message>
+        <source>workers: %1</source>
+        <translation>工作线程：%1</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>futures (as CPython names their states)</source>
+        <translation>future（状态名与 CPython 一致）</translation>
+    </message>
+    <message>
+        <source>#%1 back: %2</source>
+        <translation>第 %1 个返回：%2</translation>
+    </message>
+</context>
+<context>
     <name>lockstep::ui::GeneratorView</name>
     <message>
         <source>Generator</source>

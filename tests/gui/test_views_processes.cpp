@@ -5,6 +5,7 @@
 #include "render/Palette.h"
 #include "render/ProcessTreePainter.h"
 #include "render/TimelineExporter.h"
+#include "views/FuturesView.h"
 #include "views/ProcessTreeView.h"
 
 #include "lockstep/lesson/LessonLoader.h"
@@ -183,4 +184,35 @@ TEST(ProcessTreeView, KernelObjectsShowWhatTheEngineRecorded)
     view.setCursor(std::numeric_limits<std::int64_t>::max());
     EXPECT_TRUE(view.model().objects()[0].users.empty());
     EXPECT_EQ(view.model().objects()[0].level, 0);
+}
+
+TEST(FuturesView, ThePoolAtTheCursorIsWhatTheEngineRecorded)
+{
+    const RunResult r = run("futures", "cancel"); // 4 x 100 ms on one worker, task 2 cancelled
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    FuturesView view;
+    view.resize(1280, 800);
+    view.setTrace(r.trace);
+    EXPECT_TRUE(view.appliesTo(*r.trace));
+    view.setCursor(150'000'000); // task 1 running, 2 and 3 still queued
+    const auto& m = view.model();
+    ASSERT_EQ(m.futures().size(), 4U);
+    EXPECT_EQ(m.futures()[0].state, "FINISHED");
+    EXPECT_EQ(m.futures()[1].state, "RUNNING");
+    EXPECT_EQ(m.futures()[2].state, "CANCELLED");
+    EXPECT_EQ(m.futures()[3].state, "PENDING");
+    EXPECT_EQ(m.queued(), 2);
+    ASSERT_EQ(m.workers().size(), 1U);
+    EXPECT_EQ(m.workers()[0].task, 1);
+    save(view, "futures_cancel_midway");
+    view.setCursor(std::numeric_limits<std::int64_t>::max());
+    EXPECT_EQ(view.model().futures()[2].state, "CANCELLED_AND_NOTIFIED");
+    // What came back, in the order MainThread printed it, as the summary's transcript says.
+    std::vector<std::string> printed = view.model().printed();
+    std::vector<std::string> transcript;
+    for (const auto& l : r.summary.at("transcript"))
+        transcript.push_back(l.get<std::string>());
+    EXPECT_EQ(printed, transcript);
+    EXPECT_EQ(view.model().futures()[2].result, "cancelled");
+    EXPECT_EQ(view.model().futures()[3].resultOrder, 4);
 }

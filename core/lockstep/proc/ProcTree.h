@@ -68,6 +68,7 @@ private:
 
     Proc& procFor(pid_t pid, std::int64_t ts);
     Proc* find(pid_t pid);
+    Proc& addChild(pid_t pid, int index, pid_t parentPid);
     ActorId actorOfPid(pid_t pid); // Lockstep's actor, a process of the tree, or invalid
     void forkMain();
     void onRecord(const ChildRecord& r);

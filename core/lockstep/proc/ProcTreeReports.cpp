@@ -9,6 +9,21 @@
 
 namespace lockstep {
 
+ProcTree::Proc& ProcTree::addChild(pid_t pid, int index, pid_t parentPid)
+{
+    auto p = std::make_unique<Proc>();
+    p->index = index;
+    p->pid = pid;
+    p->name = nameOf(index);
+    p->ppidInitial = p->ppidNow = parentPid;
+    p->actor = m_ctx.addActor(ActorKind::Process, p->name, actorOfPid(parentPid));
+    p->inPoolRead = m_plan.variant == ProcVariant::Pool;
+    const int pidFd = openPidFd(pid);
+    if (pidFd >= 0) p->pidFd = m_ctx.trackFd(pidFd);
+    m_procs.push_back(std::move(p));
+    return *m_procs.back();
+}
+
 void ProcTree::onRecord(const ChildRecord& r)
 {
     const auto sender = static_cast<pid_t>(r.a);
@@ -25,21 +40,11 @@ void ProcTree::onRecord(const ChildRecord& r)
     };
 
     if (r.kind == kReportForkReturned && pairLow(r.b) > 0) {
-        // The parent's side of fork(): the child exists from now on (its own reports may follow).
+        // The parent's side of fork(): the child exists from now on (its own reports may have
+        // come first: then its Hello made it known already).
         Proc& parent = procFor(sender, r.ts);
         const pid_t child = pairLow(r.b);
-        if (!find(child)) {
-            auto p = std::make_unique<Proc>();
-            p->index = pairHigh(r.b);
-            p->pid = child;
-            p->name = nameOf(p->index);
-            p->ppidInitial = p->ppidNow = sender;
-            p->actor = m_ctx.addActor(ActorKind::Process, p->name, parent.actor);
-            p->inPoolRead = m_plan.variant == ProcVariant::Pool;
-            const int pidFd = openPidFd(child);
-            if (pidFd >= 0) p->pidFd = m_ctx.trackFd(pidFd);
-            m_procs.push_back(std::move(p));
-        }
+        if (!find(child)) addChild(child, pairHigh(r.b), sender);
         Proc& c = *find(child);
         Event e = line;
         e.kind = EventKind::Fork;
@@ -53,7 +58,10 @@ void ProcTree::onRecord(const ChildRecord& r)
         return;
     }
     Proc* found = find(sender);
-    if (!found) return; // a child's record before its parent's: the parent's comes next (it waits for none)
+    // A child can run and report before its parent's fork() has returned: its Hello (always its
+    // first record, with its parent and index) makes it known.
+    if (!found && r.kind == kReportHello && find(pairLow(r.b))) found = &addChild(sender, pairHigh(r.b), pairLow(r.b));
+    if (!found) return; // not a process of this tree
     Proc& p = *found;
     switch (r.kind) {
     case kReportHello: {

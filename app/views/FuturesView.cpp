@@ -1,0 +1,165 @@
+#include "views/FuturesView.h"
+
+#include "render/Palette.h"
+#include "render/ViewPainter.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace lockstep::ui {
+
+namespace {
+
+// A future's state in the shared palette's terms: waiting to run, running, done, or cancelled.
+State paletteState(const std::string& s)
+{
+    if (s == "RUNNING") return State::Running;
+    if (s == "FINISHED") return State::Terminated;
+    if (s == "CANCELLED" || s == "CANCELLED_AND_NOTIFIED") return State::Blocked;
+    return State::Ready;
+}
+
+} // namespace
+
+FuturesView::FuturesView(QWidget* parent) : LessonView(parent)
+{
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMinimumSize(320, 240);
+}
+
+bool FuturesView::appliesTo(const Trace& trace) const
+{
+    return std::any_of(
+        trace.actors().begin(), trace.actors().end(), [](const ActorInfo& a) { return a.kind == ActorKind::Future; });
+}
+
+QString FuturesView::title() const
+{
+    return tr("Pool and futures");
+}
+
+void FuturesView::setTrace(std::shared_ptr<const Trace> trace)
+{
+    m_replay.setTrace(std::move(trace));
+    m_replay.seek(m_cursor);
+    update();
+}
+
+void FuturesView::setCursor(std::int64_t ts)
+{
+    m_cursor = ts;
+    m_replay.seek(m_cursor);
+    update();
+}
+
+void FuturesView::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setRenderHint(QPainter::TextAntialiasing);
+    p.fillRect(rect(), Palette::background());
+    const Trace* trace = m_replay.trace();
+    const FuturesModel& m = m_replay.model();
+    if (!trace || m.futures().empty()) {
+        ViewPainter::emptyState(p, rect(), tr("Nothing has been submitted yet."), viewScale());
+        return;
+    }
+    const double s = viewScale();
+    const QFont base = Palette::uiFont(s);
+    QFont bold = base;
+    bold.setBold(true);
+    const double u = QFontMetricsF(base).height();
+    const QRectF all = QRectF(rect()).adjusted(u, u * 0.7, -u, -u * 0.7);
+
+    // Three columns: work queue, workers, futures.
+    const double queueW = std::min(all.width() * 0.18, u * 10);
+    const double workersW = std::min(all.width() * 0.3, u * 16);
+    const QRectF queueCol(all.left(), all.top(), queueW, all.height());
+    const QRectF workerCol(queueCol.right() + u, all.top(), workersW, all.height());
+    const QRectF futureCol(workerCol.right() + u, all.top(), all.right() - workerCol.right() - u, all.height());
+    const auto heading = [&](const QRectF& col, const QString& text) {
+        p.setFont(bold);
+        p.setPen(Palette::foreground());
+        ViewPainter::elidedText(
+            p, QRectF(col.left(), col.top(), col.width(), u * 1.3), Qt::AlignLeft | Qt::AlignVCenter, text);
+    };
+
+    heading(queueCol, tr("work queue: %1").arg(m.queued()));
+    const double slotH = u * 1.2;
+    // The items still queued are the futures no worker has reached: PENDING, or CANCELLED and
+    // not yet notified. (The shutdown sentinel is an item too, with no future.)
+    std::vector<int> waiting;
+    for (std::size_t i = 0; i < m.futures().size(); ++i)
+        if (m.futures()[i].state == "PENDING" || m.futures()[i].state == "CANCELLED")
+            waiting.push_back(static_cast<int>(i));
+    const int shown = static_cast<int>(std::min<std::int64_t>(m.queued(), 24));
+    for (int i = 0; i < shown; ++i) {
+        const QRectF slot(queueCol.left(), queueCol.top() + u * 1.6 + i * (slotH + u * 0.2), queueCol.width(), slotH);
+        const bool isTask = static_cast<std::size_t>(i) < waiting.size();
+        const State look
+            = isTask && m.futures()[static_cast<std::size_t>(waiting[static_cast<std::size_t>(i)])].state == "CANCELLED"
+            ? State::Blocked
+            : State::Ready;
+        ViewPainter::card(p, slot, Palette::style(look).fill, QColor(), u * 0.2);
+        p.setFont(ViewPainter::resized(base, 0.85));
+        p.setPen(Palette::style(look).ink);
+        p.drawText(slot.adjusted(u * 0.4, 0, -u * 0.4, 0), Qt::AlignLeft | Qt::AlignVCenter,
+            isTask ? tr("task %1").arg(waiting[static_cast<std::size_t>(i)]) : tr("None (shutdown)"));
+    }
+
+    heading(workerCol, tr("workers: %1").arg(m.workers().size()));
+    const double workerH = u * 3.2;
+    for (std::size_t i = 0; i < m.workers().size(); ++i) {
+        const auto& w = m.workers()[i];
+        const QRectF r(workerCol.left(), workerCol.top() + u * 1.6 + static_cast<double>(i) * (workerH + u * 0.4),
+            workerCol.width(), workerH);
+        if (r.bottom() > all.bottom()) break;
+        const StateStyle& style = Palette::style(w.state);
+        ViewPainter::card(p, r, Palette::panel(), style.fill, u * 0.3);
+        p.setFont(bold);
+        p.setPen(Palette::foreground());
+        ViewPainter::elidedText(p, QRectF(r.left() + u * 0.5, r.top() + u * 0.2, r.width() - u, u * 1.2),
+            Qt::AlignLeft | Qt::AlignVCenter, ViewPainter::actorName(*trace, w.id));
+        const QRectF chip = ViewPainter::stateChip(
+            p, QPointF(r.left() + u * 0.5, r.top() + u * 1.6), w.state, ViewPainter::resized(base, 0.85));
+        p.setFont(base);
+        p.setPen(Palette::mutedText());
+        const QString task = w.task >= 0 ? tr("task %1").arg(w.task) : tr("idle");
+        p.drawText(QRectF(chip.right() + u * 0.5, chip.top(), r.right() - chip.right() - u, chip.height()),
+            Qt::AlignLeft | Qt::AlignVCenter, task);
+    }
+
+    heading(futureCol, tr("futures (as CPython names their states)"));
+    const auto& fs = m.futures();
+    const int n = static_cast<int>(fs.size());
+    const int cols = std::max(1, static_cast<int>(std::floor(futureCol.width() / (u * 11))));
+    const int rows = (n + cols - 1) / cols;
+    const double cw = futureCol.width() / cols - u * 0.4;
+    const double ch = std::clamp((futureCol.height() - u * 1.6) / std::max(1, rows) - u * 0.4, u * 2.2, u * 4);
+    for (int i = 0; i < n; ++i) {
+        const auto& f = fs[static_cast<std::size_t>(i)];
+        const QRectF r(futureCol.left() + (i % cols) * (cw + u * 0.4),
+            futureCol.top() + u * 1.6 + (i / cols) * (ch + u * 0.4), cw, ch);
+        if (r.bottom() > all.bottom()) break;
+        const StateStyle& style = Palette::style(paletteState(f.state));
+        ViewPainter::card(p, r, style.fill, QColor(), u * 0.3);
+        p.setPen(style.ink);
+        p.setFont(bold);
+        ViewPainter::elidedText(p, QRectF(r.left() + u * 0.4, r.top() + u * 0.15, r.width() - u * 0.8, u * 1.1),
+            Qt::AlignLeft | Qt::AlignVCenter,
+            ViewPainter::actorName(*trace, f.id) + QStringLiteral("  ") + QString::fromStdString(f.state));
+        p.setFont(ViewPainter::resized(base, 0.85));
+        QString detail;
+        if (f.resultOrder > 0)
+            detail = tr("#%1 back: %2").arg(f.resultOrder).arg(QString::fromStdString(f.result));
+        else if (f.worker.valid())
+            detail = ViewPainter::actorName(*trace, f.worker);
+        ViewPainter::elidedText(p, QRectF(r.left() + u * 0.4, r.top() + u * 1.25, r.width() - u * 0.8, u * 1.0),
+            Qt::AlignLeft | Qt::AlignVCenter, detail);
+    }
+}
+
+} // namespace lockstep::ui
