@@ -167,6 +167,11 @@ TEST(ProcessesLesson, WaitpidBlocksOnEachChildInTurn)
 
 TEST(ProcessesLesson, OneSigchldStandsForEveryChildThatExitedWhileItWasBlocked)
 {
+#if defined(__SANITIZE_THREAD__)
+    // ThreadSanitizer wraps signal handlers and runs them only at its own safe points; in a child
+    // forked from a multithreaded process it never does, so main's SIGCHLD handler does not run.
+    GTEST_SKIP() << "ThreadSanitizer does not deliver signals to a handler in a forked child";
+#endif
     const RunResult looping = runLeakChecked("processes", "sigchld", { { "children", "4" }, { "linger_ms", "100" } });
     ASSERT_EQ(looping.outcome, RunOutcome::Completed) << looping.error;
     EXPECT_EQ(looping.summary.at("handler_calls"), 1);

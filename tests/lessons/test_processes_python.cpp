@@ -135,6 +135,11 @@ TEST_F(ProcessesPython, WaitpidCollectsTheSameExitStatuses)
 
 TEST_F(ProcessesPython, OneSigchldForAllWithOrWithoutTheLoop)
 {
+#if defined(__SANITIZE_THREAD__)
+    // ThreadSanitizer wraps signal handlers and runs them only at its own safe points; in a child
+    // forked from a multithreaded process it never does, so main's SIGCHLD handler does not run.
+    GTEST_SKIP() << "ThreadSanitizer does not deliver signals to a handler in a forked child";
+#endif
     for (const bool loop : { true, false }) {
         const nlohmann::json py = oracle(std::string("sigchld children=4 linger_ms=100 loop=") + (loop ? "1" : "0"));
         ASSERT_TRUE(py.is_object());
