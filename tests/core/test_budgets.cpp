@@ -1,6 +1,7 @@
 // Run budgets (events, memory), the trace's per-actor cost and snapshot sharing, interned texts,
 // engine failures ending runs, the GIL released by a dying thread, and RLIMIT_NOFILE restored.
 
+#include "lockstep/engine/CpuAvailability.h"
 #include "lockstep/engine/PyError.h"
 #include "lockstep/gil/Gil.h"
 #include "lockstep/gil/PacedLoop.h"
@@ -177,13 +178,30 @@ TEST(RunBudget, ATinyMemoryBudgetStopsTheRunWithLimitMemory)
 
 TEST(RunBudget, AFloodWithoutABudgetStopsAtItsTimeLimitPromptly)
 {
-    RunRequest req;
-    req.lesson = floodLesson(1);
-    const auto t0 = std::chrono::steady_clock::now();
-    const RunResult r = LessonRunner::runToEnd(std::move(req));
-    // The time limit plus the 2 s the teardown (join, drain, summary) may take.
-    EXPECT_LT(seconds(std::chrono::steady_clock::now() - t0), 3.0);
-    EXPECT_EQ(r.outcome, RunOutcome::TimedOut);
+    // The time limit plus the 2 s the teardown (join, drain, summary) may take. The teardown is
+    // CPU work on ~10M events: another process taking a core stretches it, so an attempt over the
+    // bound counts only when nothing else used as much as half a core meanwhile (/proc/stat less
+    // this process); after three such busy attempts the test skips with the figures.
+    constexpr double kBoundS = 3.0;
+    std::string busy;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        RunRequest req;
+        req.lesson = floodLesson(1);
+        const CpuAvailability cpu;
+        const auto t0 = std::chrono::steady_clock::now();
+        const RunResult r = LessonRunner::runToEnd(std::move(req));
+        const double took = seconds(std::chrono::steady_clock::now() - t0);
+        EXPECT_EQ(r.outcome, RunOutcome::TimedOut);
+        if (took < kBoundS) return;
+        const CpuAvailability::Reading m = cpu.read();
+        if (!m.valid || m.othersCores < 0.5) {
+            ADD_FAILURE() << "the run took " << took << " s with a 1 s limit; other processes used "
+                          << m.othersCores << " cores meanwhile";
+            return;
+        }
+        busy += " " + std::to_string(took) + " s beside " + std::to_string(m.othersCores) + " busy cores;";
+    }
+    GTEST_SKIP() << "machine busy in every attempt, each over " << kBoundS << " s:" << busy;
 }
 
 TEST(RunFailure, AnEngineExceptionCancelsTheRunAtOnceAndNamesThreadLineAndMessage)

@@ -1,7 +1,7 @@
 #include "lockstep/futures/Future.h"
 
-#include "lockstep/engine/Cancelled.h"
 #include "lockstep/engine/PyError.h"
+#include "lockstep/sync/ScopedAcquire.h"
 
 #include <algorithm>
 
@@ -25,24 +25,6 @@ const char* futureStateName(FutureState s)
 }
 
 namespace {
-
-// `with cond:` for the engine's Condition.
-class Holding {
-public:
-    explicit Holding(Condition& c) : m_c(c) { m_c.acquire(); }
-    ~Holding()
-    {
-        if (m_held) m_c.release();
-    }
-    Holding(const Holding&) = delete;
-    Holding& operator=(const Holding&) = delete;
-    // Condition::wait throws Cancelled without taking the lock back: nothing to release then.
-    void lost() { m_held = false; }
-
-private:
-    Condition& m_c;
-    bool m_held = true;
-};
 
 bool isDone(FutureState s)
 {
@@ -100,7 +82,7 @@ void Future::removeWaiterLocked(FutureWaiter* w)
 bool Future::cancel()
 {
     {
-        Holding h(m_cond);
+        const ScopedAcquire h(m_cond);
         if (m_state == FutureState::Running || m_state == FutureState::Finished) return false;
         if (m_state == FutureState::Cancelled || m_state == FutureState::CancelledAndNotified) return true;
         setState(FutureState::Cancelled);
@@ -112,25 +94,25 @@ bool Future::cancel()
 
 bool Future::cancelled()
 {
-    Holding h(m_cond);
+    const ScopedAcquire h(m_cond);
     return m_state == FutureState::Cancelled || m_state == FutureState::CancelledAndNotified;
 }
 
 bool Future::running()
 {
-    Holding h(m_cond);
+    const ScopedAcquire h(m_cond);
     return m_state == FutureState::Running;
 }
 
 bool Future::done()
 {
-    Holding h(m_cond);
+    const ScopedAcquire h(m_cond);
     return isDone(m_state);
 }
 
 bool Future::setRunningOrNotifyCancel()
 {
-    Holding h(m_cond);
+    const ScopedAcquire h(m_cond);
     if (m_state == FutureState::Cancelled) {
         setState(FutureState::CancelledAndNotified);
         for (FutureWaiter* w : m_waiters)
@@ -147,7 +129,7 @@ bool Future::setRunningOrNotifyCancel()
 void Future::setResult(std::int64_t value)
 {
     {
-        Holding h(m_cond);
+        const ScopedAcquire h(m_cond);
         if (isDone(m_state)) throw PyError("InvalidStateError", std::string(futureStateName(m_state)));
         m_result = value;
         setState(FutureState::Finished);
@@ -161,7 +143,7 @@ void Future::setResult(std::int64_t value)
 void Future::setException(std::string type, std::string message)
 {
     {
-        Holding h(m_cond);
+        const ScopedAcquire h(m_cond);
         if (isDone(m_state)) throw PyError("InvalidStateError", std::string(futureStateName(m_state)));
         m_excType = std::move(type);
         m_excMessage = std::move(message);
@@ -175,7 +157,7 @@ void Future::setException(std::string type, std::string message)
 
 std::int64_t Future::result(double timeoutSeconds)
 {
-    Holding h(m_cond);
+    const ScopedAcquire h(m_cond);
     const auto outcome = [&]() -> std::optional<std::int64_t> {
         if (m_state == FutureState::Cancelled || m_state == FutureState::CancelledAndNotified)
             throw PyError("CancelledError", "");
@@ -186,12 +168,8 @@ std::int64_t Future::result(double timeoutSeconds)
         return std::nullopt;
     };
     if (auto r = outcome()) return *r;
-    try {
-        m_cond.wait(timeoutSeconds);
-    } catch (const Cancelled&) {
-        h.lost();
-        throw;
-    }
+    // Cancelled from wait() leaves without the lock; ScopedAcquire ignores the failed release then.
+    m_cond.wait(timeoutSeconds);
     if (auto r = outcome()) return *r;
     throw PyError("TimeoutError", "");
 }
@@ -199,7 +177,7 @@ std::int64_t Future::result(double timeoutSeconds)
 void Future::addDoneCallback(std::function<void(Future&)> fn)
 {
     {
-        Holding h(m_cond);
+        const ScopedAcquire h(m_cond);
         if (!isDone(m_state)) {
             m_callbacks.push_back(std::move(fn));
             return;

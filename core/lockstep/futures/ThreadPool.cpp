@@ -1,8 +1,10 @@
 #include "lockstep/futures/ThreadPool.h"
 
 #include "lockstep/engine/PyError.h"
+#include "lockstep/engine/ThreadScope.h"
 
 #include <algorithm>
+#include <exception>
 #include <set>
 
 namespace lockstep {
@@ -134,16 +136,27 @@ public:
         for (Future* f : m_fs)
             f->condition().acquire();
     }
-    ~AcquireFutures()
+    // As ScopedAcquire: while an exception (Cancelled) unwinds, a failing release is ignored.
+    ~AcquireFutures() noexcept(false)
     {
-        for (Future* f : m_fs)
-            f->condition().release();
+        const bool unwinding = std::uncaught_exceptions() > m_uncaught;
+        for (Future* f : m_fs) {
+            if (!unwinding) {
+                f->condition().release();
+                continue;
+            }
+            try {
+                f->condition().release();
+            } catch (...) {
+            }
+        }
     }
     AcquireFutures(const AcquireFutures&) = delete;
     AcquireFutures& operator=(const AcquireFutures&) = delete;
 
 private:
     std::vector<Future*> m_fs;
+    int m_uncaught = std::uncaught_exceptions();
 };
 
 bool finishedOrNotified(FutureState s)
@@ -158,6 +171,9 @@ void asCompleted(RunContext& ctx, const std::vector<Future*>& fs, const std::fun
     std::vector<Future*> finished;
     std::set<Future*> pending;
     FutureWaiter waiter(ctx, FutureWaiter::Kind::AsCompleted, "as_completed waiter");
+    // A cancelled wait leaves the waiter in the futures' lists (CPython's finally needs their
+    // conditions, which a cancelled run no longer grants): no worker may reach it after it is gone.
+    const ThreadScope waiterOutlivesTheWorkers(ctx, ThreadScope::Join::OnlyIfUnwinding);
     {
         const AcquireFutures all(fs);
         for (Future* f : fs) {
@@ -195,6 +211,7 @@ std::pair<std::vector<Future*>, std::size_t> waitFirstCompleted(RunContext& ctx,
 {
     std::set<Future*> done;
     FutureWaiter waiter(ctx, FutureWaiter::Kind::FirstCompleted, "wait waiter");
+    const ThreadScope waiterOutlivesTheWorkers(ctx, ThreadScope::Join::OnlyIfUnwinding); // as in asCompleted
     bool installed = false;
     {
         const AcquireFutures all(fs);
