@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 
 using namespace lockstep;
@@ -23,6 +24,27 @@ ActorId objectNamed(const Trace& t, ActorKind kind)
     for (const ActorInfo& a : t.actors())
         if (a.kind == kind) return a.id;
     return {};
+}
+
+// The race without the lock: how many updates are lost depends on the scheduling, and a run where
+// the two workers never share a moment on the CPUs (the other core busy) loses none. Up to three
+// runs of `lost` must show a loss; `runs` lists what each lost.
+bool losesUpdates(const std::function<std::int64_t()>& lost, std::string& runs)
+{
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        const std::int64_t n = lost();
+        runs += " " + std::to_string(n);
+        if (n > 0) return true;
+    }
+    return false;
+}
+
+std::int64_t engineLost()
+{
+    const RunResult r = runLeakChecked("ipc", "shared-counter", { { "workers", "2" }, { "increments", "300000" } });
+    EXPECT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    EXPECT_EQ(r.summary.value("expected_value", std::int64_t { 0 }), 600000);
+    return r.summary.value("lost_updates", std::int64_t { 0 });
 }
 
 } // namespace
@@ -77,10 +99,8 @@ TEST(IpcLesson, WritingWithNoReaderIsABrokenPipe)
 
 TEST(IpcLesson, ASharedCounterLosesUpdatesWithoutItsLockAndNoneWithIt)
 {
-    const RunResult racy = runLeakChecked("ipc", "shared-counter", { { "workers", "2" }, { "increments", "300000" } });
-    ASSERT_EQ(racy.outcome, RunOutcome::Completed) << racy.error;
-    EXPECT_EQ(racy.summary.at("expected_value"), 600000);
-    EXPECT_GT(racy.summary.at("lost_updates").get<std::int64_t>(), 0) << racy.summary.dump();
+    std::string runs;
+    EXPECT_TRUE(losesUpdates(engineLost, runs)) << "lost in each run:" << runs;
     const RunResult locked
         = runLeakChecked("ipc", "shared-counter-lock", { { "workers", "2" }, { "increments", "300000" } });
     ASSERT_EQ(locked.outcome, RunOutcome::Completed) << locked.error;
@@ -142,9 +162,11 @@ TEST(IpcPython, TheSameOutcomesAsCPython)
         for (const char* key : c.keys)
             EXPECT_EQ(en.summary.at(key), py.at(key)) << c.variant << ": " << key;
     }
-    // The race: both lose updates without the lock (how many depends on the scheduling).
-    const nlohmann::json py = oracle("shared-counter workers=2 increments=300000 lock=0");
-    const RunResult en = runLeakChecked("ipc", "shared-counter", { { "workers", "2" }, { "increments", "300000" } });
-    EXPECT_GT(py.at("lost_updates").get<std::int64_t>(), 0) << py.dump();
-    EXPECT_GT(en.summary.at("lost_updates").get<std::int64_t>(), 0) << en.summary.dump();
+    // The race: both lose updates without the lock (see losesUpdates).
+    std::string pyRuns, enRuns;
+    EXPECT_TRUE(losesUpdates(
+        [] { return oracle("shared-counter workers=2 increments=300000 lock=0").at("lost_updates").get<std::int64_t>(); },
+        pyRuns))
+        << "CPython lost:" << pyRuns;
+    EXPECT_TRUE(losesUpdates(engineLost, enRuns)) << "the engine lost:" << enRuns;
 }

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -179,6 +180,10 @@ int counterWorker(int /*index*/)
 {
     IpcShared& sh = *g_self.plan->shared;
     reportPair(kReportAttach, kObjCounter, kRoleRead | kRoleWrite, kLineIncrement);
+    for (unsigned spins = 1; sh.go.load(std::memory_order_acquire) == 0; ++spins) {
+        ::sched_yield();
+        if ((spins & 0x3ff) == 0) exitIfAbandoned();
+    }
     report(kReportPhase, static_cast<std::int64_t>(ProcPhase::Work), kLineIncrement);
     volatile int pace = 0;
     for (long i = 0; i < g_self.plan->increments; ++i) {
@@ -203,6 +208,7 @@ void sharedCounter(const ProcPlan& plan)
     pid_t pids[32] = {};
     for (int i = 1; i <= plan.children; ++i)
         pids[i] = forkChild(i, &counterWorker);
+    plan.shared->go.store(1, std::memory_order_release);
     for (int i = 1; i <= plan.children; ++i)
         waitFor(pids[i], kLineJoin);
     report(kReportValue, plan.shared->counter, kLinePrint);

@@ -44,6 +44,10 @@ struct IpcShared {
     sem_t semaphore; // multiprocessing.Semaphore(permits), pshared
     std::atomic<int> inside { 0 }; // processes between acquire and release now
     std::atomic<int> maxInside { 0 }; // the most at once, as the processes saw it
+    // shared-counter: the workers start counting together, once the last one is forked. A fork
+    // costs far more in some builds (ASan copies its shadow mappings) than a worker's whole loop,
+    // and workers that never overlap lose no update, which is not what the lesson is about.
+    std::atomic<int> go { 0 };
 };
 static_assert(std::atomic<int>::is_always_lock_free, "atomics in a page shared by processes must be lock-free");
 
