@@ -7,13 +7,14 @@
 #include "views/GilView.h"
 #include "views/ProcessTreeView.h"
 #include "views/StateBoard.h"
+#include "views/SyncObjectsView.h"
 #include "views/WaitForGraphView.h"
 
 namespace lockstep::ui {
 
 std::vector<LessonView*> ViewFactory::createViews(QWidget* parent)
 {
-    return {new StateBoard(parent), new WaitForGraphView(parent), new GilView(parent),
+    return {new StateBoard(parent), new WaitForGraphView(parent), new SyncObjectsView(parent), new GilView(parent),
             new ConditionView(parent), new FdGridView(parent), new GeneratorView(parent), new ProcessTreeView(parent), new FuturesView(parent)};
 }
 

@@ -1783,6 +1783,79 @@ Run the lesson, or use Run ▸ Compare all variants to see them side by side.</s
     </message>
 </context>
 <context>
+    <name>lockstep::ui::SyncObjectsView</name>
+    <message>
+        <source>Event, semaphore, queue</source>
+        <translation>事件、信号量、队列</translation>
+    </message>
+    <message>
+        <source>No event, semaphore or queue yet.</source>
+        <translation>还没有事件、信号量或队列。</translation>
+    </message>
+    <message>
+        <source>nobody waits</source>
+        <translation>无人等待</translation>
+    </message>
+    <message>
+        <source>waiting, in arrival order:</source>
+        <translation>等待中（按到达顺序）：</translation>
+    </message>
+    <message numerus="yes">
+        <source>(woke %n waiter(s))</source>
+        <translation>
+            <numerusform>（唤醒了 %n 个等待者）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>flag: set</source>
+        <translation>标志：已设置</translation>
+    </message>
+    <message>
+        <source>flag: clear</source>
+        <translation>标志：已清除</translation>
+    </message>
+    <message>
+        <source>set by %1</source>
+        <translation>由 %1 设置</translation>
+    </message>
+    <message>
+        <source>cleared by %1</source>
+        <translation>由 %1 清除</translation>
+    </message>
+    <message>
+        <source>count unknown</source>
+        <translation>计数未知</translation>
+    </message>
+    <message>
+        <source>count %1 of %2: %3 can acquire without waiting</source>
+        <translation>计数 %1 / %2：还有 %3 个可以不等待就获取</translation>
+    </message>
+    <message>
+        <source>count %1</source>
+        <translation>计数 %1</translation>
+    </message>
+    <message>
+        <source>qsize %1 of maxsize %2</source>
+        <translation>qsize %1 / maxsize %2</translation>
+    </message>
+    <message>
+        <source>qsize %1</source>
+        <translation>qsize %1</translation>
+    </message>
+    <message>
+        <source>(+%1 not shown)</source>
+        <translation>（另有 %1 个未显示）</translation>
+    </message>
+    <message>
+        <source>full: put() blocks</source>
+        <translation>已满：put() 会阻塞</translation>
+    </message>
+    <message>
+        <source>empty: get() blocks</source>
+        <translation>为空：get() 会阻塞</translation>
+    </message>
+</context>
+<context>
     <name>lockstep::ui::TimelineWidget</name>
     <message>
         <source>Run a lesson to see its timeline</source>

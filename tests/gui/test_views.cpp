@@ -498,7 +498,7 @@ TEST(ViewFactory, OneOfEachAndAppliesToPicksTheLessonsViews)
 {
     QWidget parent;
     const auto views = ViewFactory::createViews(&parent);
-    ASSERT_EQ(views.size(), 8u);
+    ASSERT_EQ(views.size(), 9u);
     const DeadlockTrace d = deadlockTrace();
     int applying = 0;
     for (LessonView* v : views) {

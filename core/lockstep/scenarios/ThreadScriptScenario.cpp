@@ -5,11 +5,15 @@
 #include "lockstep/scenarios/ThreadScript.h"
 #include "lockstep/sync/Condition.h"
 #include "lockstep/sync/Lock.h"
+#include "lockstep/sync/Queue.h"
 #include "lockstep/sync/RLock.h"
 #include "lockstep/sync/Semaphore.h"
+#include "lockstep/sync/SyncEvent.h"
 #include "lockstep/trace/Coffman.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <map>
 #include <random>
 #include <set>
@@ -18,6 +22,16 @@ namespace lockstep {
 
 namespace {
 constexpr std::size_t kMaxTranscript = 10'000;
+constexpr std::size_t kMaxOrder = 10'000;
+
+// `break`: unwinds to the innermost for / loop / repeat, releasing every `with` on the way out as
+// Python's break does.
+struct BreakLoop { };
+
+double seconds(double ms)
+{
+    return ms < 0 ? -1 : ms / 1000.0;
+}
 } // namespace
 
 namespace {
@@ -40,6 +54,14 @@ public:
         }
         for (const auto& c : prog.conditions)
             m_conds[c.name] = std::make_shared<Condition>(ctx, c.name, c.lock.empty() ? nullptr : m_locks.at(c.lock));
+        for (const auto& e : prog.events)
+            m_events[e.name] = std::make_shared<SyncEvent>(ctx, e.name);
+        for (const auto& q : prog.queues) {
+            const auto order = q.kind == "LifoQueue" ? Queue::Order::Lifo
+                : q.kind == "PriorityQueue"          ? Queue::Order::Priority
+                                                     : Queue::Order::Fifo;
+            m_queues[q.name] = std::make_shared<Queue>(ctx, q.name, q.maxsize, order);
+        }
         ctx.addWakeable(this);
     }
     ~ScriptWorld() override { m_ctx.removeWakeable(this); }
@@ -55,6 +77,8 @@ public:
     std::map<std::string, std::shared_ptr<LockBase>> m_locks;
     std::map<std::string, std::shared_ptr<Semaphore>> m_sems;
     std::map<std::string, std::shared_ptr<Condition>> m_conds;
+    std::map<std::string, std::shared_ptr<SyncEvent>> m_events;
+    std::map<std::string, std::shared_ptr<Queue>> m_queues;
 
     std::mutex m_mutex; // guards everything below
     std::condition_variable m_cv;
@@ -65,6 +89,11 @@ public:
     std::map<std::string, int> m_phase;                            // thread -> 0 running, 1 waiting/blocked, 2 ended
     long m_retries = 0;
     std::uint64_t m_seed;
+    // Updated as the operations return, from what they returned: never an expected outcome.
+    json m_order = json::array(); // items in the order get() returned them
+    json m_waitResults = json::object(); // thread -> [event_wait results]
+    std::map<std::string, int> m_inside, m_maxInside; // section -> threads inside now / at most
+    std::chrono::nanoseconds m_putTime { 0 }, m_getTime { 0 }; // spent inside put() / get()
 
     void setPhase(const std::string& thread, int phase)
     {
@@ -118,9 +147,11 @@ private:
         case ScriptOp::Kind::With:
             withBlock(op);
             break;
-        case ScriptOp::Kind::Sleep:
-            m_ctx.sleepFor(std::chrono::nanoseconds(static_cast<std::int64_t>(op.ms * 1e6)), op.line);
+        case ScriptOp::Kind::Sleep: {
+            const double ms = op.ms + op.stepMs * m_thread.copy;
+            m_ctx.sleepFor(std::chrono::nanoseconds(static_cast<std::int64_t>(ms * 1e6)), op.line);
             break;
+        }
         case ScriptOp::Kind::Wait: {
             blocking();
             m_w.m_conds.at(op.target)->wait(op.timeoutMs < 0 ? -1 : op.timeoutMs / 1000.0);
@@ -145,7 +176,7 @@ private:
             break;
         case ScriptOp::Kind::Say: {
             m_ctx.gate().pass(m_self);
-            const std::string text = m_thread.speaker.get(m_w.m_lang) + ": " + op.text.get(m_w.m_lang);
+            const std::string text = m_thread.speaker.get(m_w.m_lang) + ": " + format(op.text.get(m_w.m_lang));
             m_ctx.recorder().recordText(EventKind::Say, m_self, text, {}, 0, op.line);
             std::lock_guard l(m_w.m_mutex);
             // A say in a loop must not grow the summary without bound: keep the first lines.
@@ -160,7 +191,7 @@ private:
             break;
         }
         case ScriptOp::Kind::Repeat:
-            for (int i = 0; i < op.n; ++i) run(op.body);
+            loop([&](int i) { return i < op.n; }, op.body);
             break;
         case ScriptOp::Kind::TryAcquireAll:
             tryAcquireAll(op);
@@ -171,7 +202,171 @@ private:
             ++m_w.m_counters[m_thread.name][op.target];
             break;
         }
+        default:
+            toolkit(op);
         }
+    }
+
+    // Runs `body` while more(iteration) holds, until a break.
+    template <typename More> void loop(More more, const std::vector<ScriptOp>& body)
+    {
+        try {
+            for (int i = 0; more(i); ++i) {
+                m_ctx.gate().pass(m_self); // a cancellation point even for a body of ifs
+                run(body);
+            }
+        } catch (const BreakLoop&) {
+        }
+    }
+
+    // A thread-local (bound by `as`) or else a shared var; null while unbound.
+    json value(const std::string& name)
+    {
+        if (m_locals.contains(name)) return m_locals[name];
+        std::lock_guard l(m_w.m_mutex);
+        return m_w.m_vars.contains(name) ? m_w.m_vars[name] : json();
+    }
+
+    void bind(const ScriptOp& op, json v)
+    {
+        if (!op.as.empty()) m_locals[op.as] = std::move(v);
+    }
+
+    // A say text with `{name}` replaced by str(value), as an f-string prints it.
+    std::string format(const std::string& text)
+    {
+        if (text.find('{') == std::string::npos) return text;
+        std::string out = text;
+        for (const std::string& name : scriptPlaceholders(text)) {
+            const std::string key = "{" + name + "}";
+            const std::string v = pyStr(value(name));
+            for (std::size_t at = out.find(key); at != std::string::npos; at = out.find(key, at + v.size()))
+                out.replace(at, key.size(), v);
+        }
+        return out;
+    }
+
+    template <typename Call> auto timed(std::chrono::nanoseconds& total, Call call)
+    {
+        const auto start = std::chrono::steady_clock::now();
+        struct Add {
+            ScriptWorld& w;
+            std::chrono::nanoseconds& total;
+            std::chrono::steady_clock::time_point start;
+            ~Add()
+            {
+                std::lock_guard l(w.m_mutex);
+                total += std::chrono::steady_clock::now() - start;
+            }
+        } add { m_w, total, start };
+        return call();
+    }
+
+    void toolkit(const ScriptOp& op)
+    {
+        using K = ScriptOp::Kind;
+        switch (op.kind) {
+        case K::EventSet:
+            m_w.m_events.at(op.target)->set();
+            break;
+        case K::EventClear:
+            m_w.m_events.at(op.target)->clear();
+            break;
+        case K::EventWait: {
+            SyncEvent& ev = *m_w.m_events.at(op.target);
+            if (!ev.isSet()) blocking();
+            const bool ok = ev.wait(seconds(op.timeoutMs));
+            bind(op, ok);
+            std::lock_guard l(m_w.m_mutex);
+            m_w.m_waitResults[m_thread.name].push_back(ok);
+            break;
+        }
+        case K::IsSet:
+            m_ctx.gate().pass(m_self);
+            bind(op, m_w.m_events.at(op.target)->isSet());
+            break;
+        case K::SemAcquire: {
+            Semaphore& sem = *m_w.m_sems.at(op.target);
+            if (sem.value() == 0) blocking();
+            bind(op, sem.acquire(true, seconds(op.timeoutMs)));
+            break;
+        }
+        case K::SemRelease:
+            m_w.m_sems.at(op.target)->release(op.n);
+            break;
+        case K::Put: {
+            Queue& q = *m_w.m_queues.at(op.target);
+            if (q.full()) blocking();
+            json item = op.var.empty() ? op.value : value(op.var);
+            timed(m_w.m_putTime, [&] { q.put(std::move(item), true, seconds(op.timeoutMs)); });
+            break;
+        }
+        case K::Get: {
+            Queue& q = *m_w.m_queues.at(op.target);
+            if (q.empty()) blocking();
+            json item = timed(m_w.m_getTime, [&] { return q.get(true, seconds(op.timeoutMs)); });
+            {
+                std::lock_guard l(m_w.m_mutex);
+                if (m_w.m_order.size() < kMaxOrder) m_w.m_order.push_back(item);
+            }
+            bind(op, std::move(item));
+            break;
+        }
+        case K::TaskDone:
+            m_w.m_queues.at(op.target)->taskDone();
+            break;
+        case K::Join: {
+            Queue& q = *m_w.m_queues.at(op.target);
+            if (q.unfinishedTasks() > 0) blocking();
+            q.join();
+            break;
+        }
+        case K::Inside:
+            inside(op);
+            break;
+        case K::For: {
+            const json& values = op.value;
+            loop(
+                [&](int i) {
+                    if (static_cast<std::size_t>(i) >= values.size()) return false;
+                    m_locals[op.as] = values[static_cast<std::size_t>(i)];
+                    return true;
+                },
+                op.body);
+            break;
+        }
+        case K::Loop:
+            loop([](int) { return true; }, op.body);
+            break;
+        case K::If:
+            if (pyEquals(value(op.var), op.value)) run(op.body);
+            break;
+        case K::Break:
+            throw BreakLoop {};
+        default:
+            break;
+        }
+    }
+
+    // The section's count goes up as the thread enters and down on every way out.
+    void inside(const ScriptOp& op)
+    {
+        m_ctx.gate().pass(m_self);
+        {
+            std::lock_guard l(m_w.m_mutex);
+            const int now = ++m_w.m_inside[op.target];
+            m_w.m_maxInside[op.target] = std::max(m_w.m_maxInside[op.target], now);
+        }
+        struct Leave {
+            ScriptWorld& w;
+            const std::string& section;
+            ~Leave()
+            {
+                std::lock_guard l(w.m_mutex);
+                --w.m_inside[section];
+            }
+        } leave { m_w, op.target };
+        run(op.body);
     }
 
     void acquireNamed(const std::string& name) { acquire(*m_w.m_locks.at(name)); }
@@ -251,6 +446,7 @@ private:
     const ScriptThread& m_thread;
     ActorId m_self;
     std::mt19937_64 m_rng;
+    json m_locals = json::object(); // values bound by `as`: this thread's Python locals
 };
 
 // The summary's `coffman`: the facts the wait-for graph recorded while the run went on, folded
@@ -307,6 +503,21 @@ public:
         if (counters.contains("meals")) summary["meals"] = {{"per_philosopher", counters["meals"]}, {"total", total}};
         summary["counters"] = counters;
         summary["threads"] = prog.threads.size();
+        if (!world.m_maxInside.empty()) {
+            int most = 0;
+            for (const auto& [_, n] : world.m_maxInside)
+                most = std::max(most, n);
+            summary["max_inside"] = most;
+            summary["max_inside_by_section"] = world.m_maxInside;
+        }
+        if (!prog.events.empty()) summary["wait_results"] = world.m_waitResults;
+        if (!prog.queues.empty()) {
+            summary["order"] = world.m_order;
+            // Rounded to 0.1 ms: a put or get that did not block takes microseconds.
+            const auto ms = [](std::chrono::nanoseconds t) { return std::round(t.count() / 1e5) / 10.0; };
+            summary["producer_blocked_ms"] = ms(world.m_putTime);
+            summary["consumer_blocked_ms"] = ms(world.m_getTime);
+        }
     }
 
     void summarize(const Trace& trace, const RunContext& ctx, const ScenarioInput&, json& summary) const override
@@ -325,14 +536,25 @@ public:
         std::set<std::uint32_t> inCycle;
         for (std::size_t i = 0; i < cycleIds.size(); i += 2) inCycle.insert(cycleIds[i].value);
         for (const Event& e : trace.events()) {
-            if (e.kind == EventKind::WaitBegin) ++waits;
-            if (e.kind == EventKind::Notify) ++notifies;
+            // Condition.wait() / notify() only: an Event, a Queue's join() and a blocked put/get
+            // record WaitBegin / Notify too.
+            const bool onCondition = (e.kind == EventKind::WaitBegin || e.kind == EventKind::Notify)
+                && trace.actor(e.target) && trace.actor(e.target)->kind == ActorKind::Condition;
+            if (onCondition && e.kind == EventKind::WaitBegin) ++waits;
+            if (onCondition && e.kind == EventKind::Notify) ++notifies;
             if (e.kind == EventKind::Deadlock && deadlockTs < 0) deadlockTs = e.ts;
             if (deadlockTs < 0 && e.kind == EventKind::AcquireRequest && inCycle.count(e.actor.value))
                 closingRequest = e.ts;
         }
         summary["waits"] = waits;
         summary["notifies"] = notifies;
+        // The queue's own record: every Put event carries qsize() right after the put.
+        if (summary.contains("order")) {
+            std::int64_t most = 0;
+            for (const Event& e : trace.events())
+                if (e.kind == EventKind::Put) most = std::max(most, e.value);
+            summary["max_size_seen"] = most;
+        }
         if (deadlockTs >= 0) {
             summary["deadlock_at_ms"] = static_cast<double>(deadlockTs) / 1e6;
             if (closingRequest >= 0)

@@ -20,7 +20,11 @@ Semaphore::Semaphore(RunContext& ctx, std::string name, int value, bool bounded)
     : m_ctx(ctx), m_id(ctx.addActor(ActorKind::Semaphore, std::move(name))), m_value(checkedInitial(value)),
       m_initial(value), m_bounded(bounded)
 {
-    ctx.recorder().recordState(m_id, m_value > 0 ? State::Free : State::Held);
+    TraceRecorder& rec = ctx.recorder();
+    rec.recordState(m_id, m_value > 0 ? State::Free : State::Held);
+    // What a view needs before the first acquire: the class, the initial value and the count.
+    rec.record(EventKind::ObjectCapacity, m_id, {}, m_initial, rec.intern(bounded ? "BoundedSemaphore" : "Semaphore"));
+    rec.record(EventKind::ObjectLevel, m_id, {}, m_value);
     ctx.addWakeable(this);
 }
 

@@ -17,7 +17,8 @@ namespace lockstep {
 // ValueError "Semaphore released too many times"; acquire(blocking=false, timeout >= 0) ->
 // ValueError "can't specify timeout for non-blocking acquire". Timeouts: seconds, < 0 = None.
 //
-// Events (actor = thread, target = semaphore): AcquireRequest (value = timeout ns), Acquired /
+// Events: at construction ObjectCapacity (actor = semaphore, value = the initial value, text = the
+// class name) and ObjectLevel (value = the count). Then (actor = thread, target = semaphore): AcquireRequest (value = timeout ns), Acquired /
 // AcquireTimedOut, Released (value = the semaphore's value afterwards). The semaphore's own state
 // is Held (target = last acquirer) while its value is 0 (an acquire would block), Free otherwise.
 // A blocked acquirer is Blocked on the semaphore (timed with a timeout) and has a wait edge in the
