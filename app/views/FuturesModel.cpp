@@ -1,5 +1,7 @@
 #include "views/FuturesModel.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdlib>
 
 namespace lockstep::ui {
@@ -52,6 +54,15 @@ void FuturesModel::apply(const Trace& trace, const Event& e)
                 m_queue = e.target;
         }
         if (e.target == m_queue) m_queued = e.value;
+        break;
+    case EventKind::ObjectLevel:
+        if (e.actor == m_queue) {
+            m_queueItems.clear();
+            const nlohmann::json items = nlohmann::json::parse(trace.text(e), nullptr, false);
+            if (items.is_array())
+                for (const auto& item : items)
+                    if (item.is_string()) m_queueItems.push_back(item.get<std::string>());
+        }
         break;
     case EventKind::StateChange:
         if (Worker* w = worker(trace, e.actor)) w->state = e.state;

@@ -10,7 +10,8 @@ namespace lockstep::ui {
 
 // A ThreadPoolExecutor at the cursor, folded from what the futures engine recorded: each Future's
 // state (the Marks naming PENDING, RUNNING, ... on the future, by the thread that changed it), the
-// work queue's size (Put / Get on the "..._work_queue" Queue), the worker threads' states, and
+// work queue's size and items (Put / Get on the "..._work_queue" Queue and the contents it records
+// after each, in the order get() returns them), the worker threads' states, and
 // what MainThread printed (Say: "3: 30", "cancel 2: True", ...), in order.
 class FuturesModel {
 public:
@@ -33,6 +34,9 @@ public:
     [[nodiscard]] const std::vector<FutureCard>& futures() const { return m_futures; }
     [[nodiscard]] const std::vector<Worker>& workers() const { return m_workers; }
     [[nodiscard]] std::int64_t queued() const { return m_queued; }
+    // The work queue's items, first out first: a work item's index ("3", its future's index) or
+    // "None" for the shutdown sentinel (at most the 16 the queue records).
+    [[nodiscard]] const std::vector<std::string>& queueItems() const { return m_queueItems; }
     [[nodiscard]] const std::vector<std::string>& printed() const { return m_printed; }
 
 private:
@@ -43,6 +47,7 @@ private:
     std::vector<Worker> m_workers;
     ActorId m_queue;
     std::int64_t m_queued = 0;
+    std::vector<std::string> m_queueItems;
     std::vector<std::string> m_printed;
 };
 

@@ -7,6 +7,7 @@
 #include <QPainter>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 
 namespace lockstep::ui {
@@ -89,25 +90,20 @@ void FuturesView::paintEvent(QPaintEvent*)
 
     heading(queueCol, tr("work queue: %1").arg(m.queued()));
     const double slotH = u * 1.2;
-    // The items still queued are the futures no worker has reached: PENDING, or CANCELLED and
-    // not yet notified. (The shutdown sentinel is an item too, with no future.)
-    std::vector<int> waiting;
-    for (std::size_t i = 0; i < m.futures().size(); ++i)
-        if (m.futures()[i].state == "PENDING" || m.futures()[i].state == "CANCELLED")
-            waiting.push_back(static_cast<int>(i));
-    const int shown = static_cast<int>(std::min<std::int64_t>(m.queued(), 24));
-    for (int i = 0; i < shown; ++i) {
-        const QRectF slot(queueCol.left(), queueCol.top() + u * 1.6 + i * (slotH + u * 0.2), queueCol.width(), slotH);
-        const bool isTask = static_cast<std::size_t>(i) < waiting.size();
-        const State look
-            = isTask && m.futures()[static_cast<std::size_t>(waiting[static_cast<std::size_t>(i)])].state == "CANCELLED"
-            ? State::Blocked
-            : State::Ready;
+    // The queue's own items, as it recorded them: a work item (its future's index; a cancelled one
+    // waits there until a worker reaches it and notifies it) or the shutdown sentinel, None.
+    const auto& items = m.queueItems();
+    for (std::size_t i = 0; i < items.size() && i < 24; ++i) {
+        const QRectF slot(queueCol.left(), queueCol.top() + u * 1.6 + static_cast<double>(i) * (slotH + u * 0.2),
+            queueCol.width(), slotH);
+        const bool sentinel = items[i] == "None";
+        const auto f = sentinel ? m.futures().size() : static_cast<std::size_t>(std::atoi(items[i].c_str()));
+        const State look = f < m.futures().size() && m.futures()[f].state == "CANCELLED" ? State::Blocked : State::Ready;
         ViewPainter::card(p, slot, Palette::style(look).fill, QColor(), u * 0.2);
         p.setFont(ViewPainter::resized(base, 0.85));
         p.setPen(Palette::style(look).ink);
         p.drawText(slot.adjusted(u * 0.4, 0, -u * 0.4, 0), Qt::AlignLeft | Qt::AlignVCenter,
-            isTask ? tr("task %1").arg(waiting[static_cast<std::size_t>(i)]) : tr("None (shutdown)"));
+            sentinel ? tr("None (shutdown)") : tr("task %1").arg(ViewPainter::qstr(items[i])));
     }
 
     heading(workerCol, tr("workers: %1").arg(m.workers().size()));

@@ -202,6 +202,7 @@ TEST(FuturesView, ThePoolAtTheCursorIsWhatTheEngineRecorded)
     EXPECT_EQ(m.futures()[2].state, "CANCELLED");
     EXPECT_EQ(m.futures()[3].state, "PENDING");
     EXPECT_EQ(m.queued(), 2);
+    EXPECT_EQ(m.queueItems(), (std::vector<std::string> { "2", "3" })); // the queue's own record
     ASSERT_EQ(m.workers().size(), 1U);
     EXPECT_EQ(m.workers()[0].task, 1);
     save(view, "futures_cancel_midway");

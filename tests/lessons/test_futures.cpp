@@ -109,6 +109,23 @@ TEST(FuturesLesson, ACancelledQueuedFutureIsNotifiedWhenAWorkerReachesIt)
     EXPECT_TRUE(f2.at("worker").is_null());
 }
 
+TEST(FuturesLesson, ShutdownWithoutWaitCancelsWhatIsStillQueuedAndReturnsAtOnce)
+{
+    const RunResult r = test::runLesson("futures", "shutdown"); // 2 workers, 5 tasks
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    EXPECT_EQ(transcriptOf(r),
+        (std::vector<std::string> {
+            "shutdown returned", "0: 0", "1: 10", "2: cancelled", "3: cancelled", "4: cancelled" }));
+    const auto& fs = r.summary.at("futures");
+    // Drained from the queue by shutdown: cancelled, and no worker ever reaches them to notify.
+    for (std::size_t i = 2; i < 5; ++i) {
+        EXPECT_EQ(fs.at(i).at("states"), nlohmann::json({ "PENDING", "CANCELLED" })) << i;
+        EXPECT_TRUE(fs.at(i).at("worker").is_null());
+    }
+    EXPECT_EQ(fs.at(0).at("states").back(), "FINISHED");
+    EXPECT_EQ(r.summary.at("workers_started"), 2);
+}
+
 TEST(FuturesLesson, CallbacksRunInTheWorkerThatFinishedTheTask)
 {
     const RunResult r = test::runLesson("futures", "callbacks");
@@ -124,7 +141,7 @@ TEST(FuturesPython, ScriptTranscriptsEqualCPythonsOnRandomCases)
     if (!test::havePython()) GTEST_SKIP() << "python3 is not installed";
     const char* seedEnv = std::getenv("LOCKSTEP_FUTURES_SEED");
     std::mt19937 rng(seedEnv ? static_cast<unsigned>(std::atoi(seedEnv)) : 20261207U);
-    const std::vector<std::string> modes = { "as_completed", "map", "wait_first" };
+    const std::vector<std::string> modes = { "as_completed", "map", "wait_first", "shutdown" };
     int compared = 0;
     for (int attempt = 0; attempt < 400 && compared < 10; ++attempt) {
         Case c;

@@ -4,7 +4,8 @@
     futures_oracle.py TASKS WORKERS MODE CANCEL      e.g. futures_oracle.py "100,50!,200" 2 as_completed 1
 
 TASKS: comma-separated durations in ms; a duration ending in "!" raises ValueError(f"task {i}") after
-sleeping. Task i sleeps its duration and returns i * 10. MODE: as_completed | map | wait_first.
+sleeping. Task i sleeps its duration and returns i * 10. MODE: as_completed | map | wait_first | shutdown
+(shutdown(wait=False, cancel_futures=True), then every result in submission order).
 CANCEL: index of a task to cancel right after all were submitted, or -1. Prints {"transcript": [...]}.
 """
 import json
@@ -52,6 +53,11 @@ def main():
                     for g in fs[i + 1:]:
                         g.cancel()
                     break
+        elif mode == "shutdown":
+            ex.shutdown(wait=False, cancel_futures=True)
+            out.append("shutdown returned")
+            for i, f in enumerate(fs):
+                out.append(f"{i}: {outcome(f)}")
         else:
             done, pending = wait(fs, return_when=FIRST_COMPLETED)
             out.append("done: [" + ", ".join(str(index[f]) for f in sorted(done, key=index.get)) + "]")

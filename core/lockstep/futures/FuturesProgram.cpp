@@ -41,7 +41,7 @@ FuturesConfig FuturesConfig::parse(const nlohmann::json& config, const ConfigRea
         pos = comma + 1;
     }
     c.workers = r.integer("workers", c.workers, 1, Limits::kMaxThreads - 1);
-    c.mode = static_cast<Mode>(r.choice("mode", { "as_completed", "map", "wait_first" }, 0));
+    c.mode = static_cast<Mode>(r.choice("mode", { "as_completed", "map", "wait_first", "shutdown" }, 0));
     c.cancel = r.integer("cancel", c.cancel, -1, static_cast<int>(c.tasks.size()) - 1);
     c.callbacks = r.boolean("callbacks", false);
     return c;
@@ -134,6 +134,14 @@ void FuturesProgram::run(nlohmann::json& summary)
                 }
             }
             break;
+        case Mode::Shutdown:
+            // shutdown(wait=False, cancel_futures=True): drains the work queue, cancelling each
+            // item's future, and returns at once; what a worker already took runs to its end.
+            pool.shutdown(false, true);
+            say("shutdown returned");
+            for (std::size_t i = 0; i < fs.size(); ++i)
+                say(std::to_string(i) + ": " + outcomeOf(*fs[i]));
+            break;
         case Mode::WaitFirst: {
             const auto [done, pending] = waitFirstCompleted(m_ctx, fs);
             std::string list = "done: [";
@@ -144,7 +152,7 @@ void FuturesProgram::run(nlohmann::json& summary)
             break;
         }
         }
-        pool.shutdown(true); // leaving `with ThreadPoolExecutor(...)`
+        pool.shutdown(true); // leaving `with ThreadPoolExecutor(...)` (again after mode shutdown, as CPython)
         // t.join() returns once the thread has ended: the latch said each worker is done, now
         // its OS thread is gone too (the runner counts live threads when the program returns).
         m_ctx.joinAll();

@@ -24,7 +24,7 @@
 namespace lockstep {
 
 struct FuturesConfig {
-    enum class Mode { AsCompleted, Map, WaitFirst };
+    enum class Mode { AsCompleted, Map, WaitFirst, Shutdown };
     struct Task {
         int ms = 0;
         bool raises = false;
