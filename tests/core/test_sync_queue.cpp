@@ -38,7 +38,7 @@ TEST_F(SyncTest, QueueIsFifoAndRaisesFullAndEmpty)
     EXPECT_EQ(puts[0].value, 1);
     EXPECT_EQ(trace->text(puts[0]), "1");
     EXPECT_EQ(puts[1].value, 2);
-    EXPECT_EQ(trace->text(puts[1]), "\"two\"");
+    EXPECT_EQ(trace->text(puts[1]), "'two'"); // repr(), as Python would print it
     const auto gets = events(*trace, EventKind::Get, mainThread, q.id());
     ASSERT_EQ(gets.size(), 2u);
     EXPECT_EQ(gets[0].value, 1);

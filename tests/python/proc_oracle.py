@@ -216,7 +216,8 @@ def main():
             if p["gone"]:
                 continue
             s = read_stat(p["pid"])
-            if s is None:
+            # 'X' (dead) is the instant of reaping itself: ps never shows it, the process is gone.
+            if s is None or s[0] == "X":
                 p["gone"] = True
                 continue
             letter, ppid = s

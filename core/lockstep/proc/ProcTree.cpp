@@ -304,7 +304,8 @@ void ProcTree::sampleOne(Proc& p, std::int64_t ts)
         s.state = 0;
     else if (!p.stat.read(s))
         s.state = 0;
-    if (s.state == 0) {
+    // 'X' (dead) is the instant of reaping itself: ps never shows it, and the process is gone.
+    if (s.state == 0 || s.state == 'X') {
         // Gone: reaped by its parent, whose report says so (and who) next.
         p.stat.close();
         if (!p.exited) noteExit(p, p.exitCode.value_or(0), ts);
