@@ -69,26 +69,42 @@ std::string at(const std::string& op, const std::string& needle)
 
 } // namespace
 
+// The differences between one engine run and one CPython run of a variant ("" when none).
+static std::string differences(const std::string& lesson, const std::string& variant, Lang lang, const char* langName)
+{
+    const json expected = oracle(lesson, variant, langName);
+    if (expected.is_discarded()) return "the oracle printed no JSON";
+    const RunResult r = runLesson(lesson, variant, {}, lang);
+    if (r.outcome != RunOutcome::Completed) return "the run did not complete: " + r.summary.dump();
+    std::string diff;
+    const auto compare = [&](const std::string& key, const json& engine, const json& python) {
+        if (engine != python) diff += "\n  " + key + ": engine " + engine.dump() + "\n  " + key + ": CPython " + python.dump();
+    };
+    compare("transcript", r.summary["transcript"], expected["transcript"]);
+    compare("errors", r.summary.value("errors", json::array()), expected["errors"]);
+    for (const char* key : { "order", "max_inside", "wait_results", "max_size_seen" })
+        compare(key, r.summary.value(key, json()), expected.value(key, json()));
+    return diff;
+}
+
 TEST(ToolkitPython, EveryVariantMatchesCPython)
 {
     if (!test::havePython()) GTEST_SKIP() << "python3 not available";
+    // Dependent steps are 30 ms or more apart, so both orders are fixed, unless a loaded machine
+    // delays one side's wake-up by that much (CPython's too: seen once beside two parallel builds).
+    // Each variant gets up to three runs on both sides; one exact match passes it.
     for (const auto& [lesson, variants] : kLessons) {
         for (const auto& variant : variants) {
             for (const auto& [lang, langName] : { std::pair { Lang::En, "en" }, std::pair { Lang::Zh, "zh" } }) {
                 if (lang == Lang::Zh && lesson != "event") continue; // one lesson in Chinese is enough
-                const json expected = oracle(lesson, variant, langName);
-                ASSERT_FALSE(expected.is_discarded()) << lesson << "/" << variant;
-                const RunResult r = runLesson(lesson, variant, {}, lang);
-                const std::string where = lesson + "/" + variant + " " + langName;
-                ASSERT_EQ(r.outcome, RunOutcome::Completed) << where << r.summary.dump();
-                EXPECT_EQ(r.summary["transcript"], expected["transcript"]) << where;
-                EXPECT_EQ(r.summary.value("errors", json::array()), expected["errors"]) << where;
-                for (const char* key : { "order", "max_inside", "wait_results", "max_size_seen" }) {
-                    EXPECT_EQ(r.summary.contains(key), expected.contains(key)) << where << " " << key;
-                    if (expected.contains(key)) {
-                        EXPECT_EQ(r.summary[key], expected[key]) << where << " " << key;
-                    }
+                std::string attempts;
+                bool matched = false;
+                for (int attempt = 0; attempt < 3 && !matched; ++attempt) {
+                    const std::string diff = differences(lesson, variant, lang, langName);
+                    matched = diff.empty();
+                    attempts += "\nattempt " + std::to_string(attempt + 1) + ":" + diff;
                 }
+                EXPECT_TRUE(matched) << lesson << "/" << variant << " " << langName << attempts;
             }
         }
     }
