@@ -1,6 +1,6 @@
 #include "views/FuturesModel.h"
 
-#include <nlohmann/json.hpp>
+#include "views/SyncObjectsModel.h"
 
 #include <cstdlib>
 
@@ -56,13 +56,7 @@ void FuturesModel::apply(const Trace& trace, const Event& e)
         if (e.target == m_queue) m_queued = e.value;
         break;
     case EventKind::ObjectLevel:
-        if (e.actor == m_queue) {
-            m_queueItems.clear();
-            const nlohmann::json items = nlohmann::json::parse(trace.text(e), nullptr, false);
-            if (items.is_array())
-                for (const auto& item : items)
-                    if (item.is_string()) m_queueItems.push_back(item.get<std::string>());
-        }
+        if (e.actor == m_queue) m_queueItems = SyncObjectsModel::queueItems(trace.text(e));
         break;
     case EventKind::StateChange:
         if (Worker* w = worker(trace, e.actor)) w->state = e.state;

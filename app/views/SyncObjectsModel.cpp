@@ -11,6 +11,16 @@ bool SyncObjectsModel::shows(ActorKind kind)
     return kind == ActorKind::SyncEvent || kind == ActorKind::Semaphore || kind == ActorKind::Queue;
 }
 
+std::vector<std::string> SyncObjectsModel::queueItems(std::string_view recorded)
+{
+    std::vector<std::string> out;
+    const nlohmann::json items = nlohmann::json::parse(recorded, nullptr, false);
+    if (items.is_array())
+        for (const auto& item : items)
+            if (item.is_string()) out.push_back(item.get<std::string>());
+    return out;
+}
+
 SyncObjectsModel::Object* SyncObjectsModel::object(const Trace& trace, ActorId id)
 {
     for (Object& o : m_objects)
@@ -81,13 +91,7 @@ void SyncObjectsModel::apply(const Trace& trace, const Event& e)
         if (Object* o = object(trace, e.actor)) {
             o->level = e.value;
             if (o->kind == Kind::Queue) {
-                // The queue's contents in the order get() returns them: a JSON array of each
-                // item's text as Put / Get show it.
-                o->items.clear();
-                const nlohmann::json items = nlohmann::json::parse(trace.text(e), nullptr, false);
-                if (items.is_array())
-                    for (const auto& item : items)
-                        if (item.is_string()) o->items.push_back(item.get<std::string>());
+                o->items = queueItems(trace.text(e));
             }
         }
         break;

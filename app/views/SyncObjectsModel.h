@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lockstep::ui {
@@ -49,6 +50,9 @@ public:
     void apply(const Trace& trace, const Event& e);
 
     [[nodiscard]] const std::vector<Object>& objects() const { return m_objects; }
+    // A queue's contents as its ObjectLevel event records them (a JSON array of the items' repr(), the
+    // next to come out first); empty when the text is not such an array.
+    [[nodiscard]] static std::vector<std::string> queueItems(std::string_view recorded);
     // Whether the trace has an object this model shows.
     [[nodiscard]] static bool shows(ActorKind kind);
 

@@ -2,6 +2,7 @@
 
 #include "lockstep/engine/PyError.h"
 #include "lockstep/engine/ThreadScope.h"
+#include "lockstep/sync/ScopedAcquire.h"
 
 #include <algorithm>
 #include <exception>
@@ -140,16 +141,8 @@ public:
     ~AcquireFutures() noexcept(false)
     {
         const bool unwinding = std::uncaught_exceptions() > m_uncaught;
-        for (Future* f : m_fs) {
-            if (!unwinding) {
-                f->condition().release();
-                continue;
-            }
-            try {
-                f->condition().release();
-            } catch (...) {
-            }
-        }
+        for (Future* f : m_fs)
+            releaseAtScopeEnd(f->condition(), unwinding);
     }
     AcquireFutures(const AcquireFutures&) = delete;
     AcquireFutures& operator=(const AcquireFutures&) = delete;

@@ -11,21 +11,26 @@ namespace lockstep {
 // released the lock itself). When the scope unwinds because of an exception (typically Cancelled
 // from a blocking call inside, where a Condition.wait() may have given the lock up already), release
 // errors are swallowed: the run is ending and the first exception is the one that matters.
+// The release at a scope's end, as ScopedAcquire does it: errors propagate on a normal exit and are
+// swallowed while an exception unwinds. For RAII holders of several locks, too.
+template <typename Lockable>
+void releaseAtScopeEnd(Lockable& lockable, bool unwinding)
+{
+    if (!unwinding) {
+        lockable.release();
+        return;
+    }
+    try {
+        lockable.release();
+    } catch (...) {
+    }
+}
+
 template <typename Lockable>
 class ScopedAcquire {
 public:
     explicit ScopedAcquire(Lockable& lockable) : m_lockable(lockable) { m_lockable.acquire(); }
-    ~ScopedAcquire() noexcept(false)
-    {
-        if (std::uncaught_exceptions() > m_uncaught) {
-            try {
-                m_lockable.release();
-            } catch (...) {
-            }
-            return;
-        }
-        m_lockable.release();
-    }
+    ~ScopedAcquire() noexcept(false) { releaseAtScopeEnd(m_lockable, std::uncaught_exceptions() > m_uncaught); }
     ScopedAcquire(const ScopedAcquire&) = delete;
     ScopedAcquire& operator=(const ScopedAcquire&) = delete;
 
