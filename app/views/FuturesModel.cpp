@@ -3,6 +3,7 @@
 #include "views/SyncObjectsModel.h"
 
 #include <cstdlib>
+#include <string_view>
 
 namespace lockstep::ui {
 
@@ -20,8 +21,9 @@ FuturesModel::Worker* FuturesModel::worker(const Trace& trace, ActorId id)
     for (Worker& w : m_workers)
         if (w.id == id) return &w;
     const ActorInfo* info = trace.actor(id);
-    if (!info || info->kind != ActorKind::Thread || info->name.find("ThreadPoolExecutor") == std::string::npos)
-        return nullptr;
+    const bool thread = info && info->kind == ActorKind::Thread && info->name.find("ThreadPoolExecutor") != std::string::npos;
+    const bool process = info && info->kind == ActorKind::Process && info->name.rfind("ForkProcess-", 0) == 0;
+    if (!thread && !process) return nullptr;
     m_workers.push_back({});
     m_workers.back().id = id;
     return &m_workers.back();
@@ -49,11 +51,26 @@ void FuturesModel::apply(const Trace& trace, const Event& e)
     case EventKind::Put:
     case EventKind::Get:
         if (!m_queue.valid()) {
+            // A thread pool's work queue, or a process pool's call queue (the pipe its workers read).
             const ActorInfo* q = trace.actor(e.target);
-            if (q && q->name.size() > 12 && q->name.compare(q->name.size() - 12, 12, "._work_queue") == 0)
+            const auto endsWith = [&](const char* tail) {
+                const std::string_view t(tail);
+                return q && q->name.size() > t.size() && q->name.compare(q->name.size() - t.size(), t.size(), t) == 0;
+            };
+            if (endsWith("._work_queue")) m_queue = e.target;
+            if (endsWith("._call_queue")) {
                 m_queue = e.target;
+                m_callQueue = true;
+            }
         }
         if (e.target == m_queue) m_queued = e.value;
+        // A worker process took a call item: it runs that future now.
+        if (e.kind == EventKind::Get && e.target == m_queue && m_callQueue) {
+            const std::string item(trace.text(e));
+            if (Worker* w = worker(trace, e.actor)) w->task = item == "None" ? -1 : std::atoi(item.c_str());
+            const auto i = static_cast<std::size_t>(std::atoi(item.c_str()));
+            if (item != "None" && i < m_futures.size()) m_futures[i].worker = e.actor;
+        }
         break;
     case EventKind::ObjectLevel:
         if (e.actor == m_queue) m_queueItems = SyncObjectsModel::queueItems(trace.text(e));

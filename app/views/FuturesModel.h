@@ -8,10 +8,11 @@
 
 namespace lockstep::ui {
 
-// A ThreadPoolExecutor at the cursor, folded from what the futures engine recorded: each Future's
-// state (the Marks naming PENDING, RUNNING, ... on the future, by the thread that changed it), the
-// work queue's size and items (Put / Get on the "..._work_queue" Queue and the contents it records
-// after each, in the order get() returns them), the worker threads' states, and
+// A ThreadPoolExecutor or ProcessPoolExecutor at the cursor, folded from what the futures engine
+// recorded: each Future's state (the Marks naming PENDING, RUNNING, ... on the future, by the
+// thread that changed it), the work queue's size and items (Put / Get on the "..._work_queue"
+// Queue, or on a process pool's "..._call_queue", and the contents it records after each, in the
+// order get() returns them), the worker threads' or processes' states, and
 // what MainThread printed (Say: "3: 30", "cancel 2: True", ...), in order.
 class FuturesModel {
 public:
@@ -34,6 +35,8 @@ public:
     [[nodiscard]] const std::vector<FutureCard>& futures() const { return m_futures; }
     [[nodiscard]] const std::vector<Worker>& workers() const { return m_workers; }
     [[nodiscard]] std::int64_t queued() const { return m_queued; }
+    // The queue shown is a ProcessPoolExecutor's call queue (its items are already RUNNING).
+    [[nodiscard]] bool callQueue() const { return m_callQueue; }
     // The work queue's items, first out first: a work item's index ("3", its future's index) or
     // "None" for the shutdown sentinel (at most the 16 the queue records).
     [[nodiscard]] const std::vector<std::string>& queueItems() const { return m_queueItems; }
@@ -46,6 +49,7 @@ private:
     std::vector<FutureCard> m_futures;
     std::vector<Worker> m_workers;
     ActorId m_queue;
+    bool m_callQueue = false;
     std::int64_t m_queued = 0;
     std::vector<std::string> m_queueItems;
     std::vector<std::string> m_printed;

@@ -88,7 +88,7 @@ void FuturesView::paintEvent(QPaintEvent*)
             p, QRectF(col.left(), col.top(), col.width(), u * 1.3), Qt::AlignLeft | Qt::AlignVCenter, text);
     };
 
-    heading(queueCol, tr("work queue: %1").arg(m.queued()));
+    heading(queueCol, m.callQueue() ? tr("call queue: %1").arg(m.queued()) : tr("work queue: %1").arg(m.queued()));
     const double slotH = u * 1.2;
     // The queue's own items, as it recorded them: a work item (its future's index; a cancelled one
     // waits there until a worker reaches it and notifies it) or the shutdown sentinel, None.
@@ -98,7 +98,9 @@ void FuturesView::paintEvent(QPaintEvent*)
             queueCol.width(), slotH);
         const bool sentinel = items[i] == "None";
         const auto f = sentinel ? m.futures().size() : static_cast<std::size_t>(std::atoi(items[i].c_str()));
-        const State look = f < m.futures().size() && m.futures()[f].state == "CANCELLED" ? State::Blocked : State::Ready;
+        // A thread pool's queued items wait (PENDING, or CANCELLED until a worker notifies them); a
+        // process pool's call queue holds futures already RUNNING.
+        const State look = f < m.futures().size() ? paletteState(m.futures()[f].state) : State::Ready;
         ViewPainter::card(p, slot, Palette::style(look).fill, QColor(), u * 0.2);
         p.setFont(ViewPainter::resized(base, 0.85));
         p.setPen(Palette::style(look).ink);
@@ -151,6 +153,9 @@ void FuturesView::paintEvent(QPaintEvent*)
         QString detail;
         if (f.resultOrder > 0)
             detail = tr("#%1 back: %2").arg(f.resultOrder).arg(QString::fromStdString(f.result));
+        else if (m.callQueue() && f.state == "RUNNING"
+            && std::find(items.begin(), items.end(), std::to_string(i)) != items.end())
+            detail = tr("in the call queue");
         else if (f.worker.valid())
             detail = ViewPainter::actorName(*trace, f.worker);
         ViewPainter::elidedText(p, QRectF(r.left() + u * 0.4, r.top() + u * 1.25, r.width() - u * 0.8, u * 1.0),

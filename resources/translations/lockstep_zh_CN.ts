@@ -998,6 +998,14 @@
         <source>#%1 back: %2</source>
         <translation>第 %1 个返回：%2</translation>
     </message>
+    <message>
+        <source>call queue: %1</source>
+        <translation>调用队列：%1</translation>
+    </message>
+    <message>
+        <source>in the call queue</source>
+        <translation>在调用队列中</translation>
+    </message>
 </context>
 <context>
     <name>lockstep::ui::GeneratorView</name>

@@ -5,6 +5,7 @@
 #include "render/Palette.h"
 #include "render/ProcessTreePainter.h"
 #include "render/TimelineExporter.h"
+#include "render/ViewPainter.h"
 #include "views/FuturesView.h"
 #include "views/ProcessTreeView.h"
 
@@ -19,6 +20,7 @@
 
 #include <limits>
 #include <map>
+#include <set>
 #include <string>
 
 using namespace lockstep;
@@ -216,4 +218,44 @@ TEST(FuturesView, ThePoolAtTheCursorIsWhatTheEngineRecorded)
     EXPECT_EQ(printed, transcript);
     EXPECT_EQ(view.model().futures()[2].result, "cancelled");
     EXPECT_EQ(view.model().futures()[3].resultOrder, 4);
+}
+
+// A ProcessPoolExecutor: its workers are processes, and the queue shown is the call queue, whose
+// items are RUNNING before any worker has them (the manager thread marked them when it moved them
+// there).
+TEST(FuturesView, AProcessPoolsCallQueueHoldsRunningFutures)
+{
+    const RunResult r = run("futures", "script",
+        { { "tasks", "300,300,300,300,300" }, { "workers", "2" }, { "mode", "as_completed" }, { "cancel", "-1" },
+            { "executor", "processes" } });
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    FuturesView view;
+    view.resize(1280, 800);
+    view.setTrace(r.trace);
+    ASSERT_TRUE(view.appliesTo(*r.trace));
+    view.setCursor(150'000'000); // tasks 0 and 1 computing in the two processes
+    const auto& m = view.model();
+    EXPECT_TRUE(m.callQueue());
+    ASSERT_EQ(m.futures().size(), 5U);
+    ASSERT_EQ(m.workers().size(), 2U);
+    std::set<int> running;
+    for (const auto& w : m.workers()) {
+        EXPECT_EQ(ViewPainter::actorName(*r.trace, w.id).left(12), QStringLiteral("ForkProcess-"));
+        running.insert(w.task);
+    }
+    EXPECT_EQ(running, (std::set<int> { 0, 1 }));
+    EXPECT_EQ(m.futures()[0].state, "RUNNING");
+    EXPECT_EQ(m.futures()[1].state, "RUNNING");
+    ASSERT_FALSE(m.queueItems().empty());
+    EXPECT_EQ(static_cast<std::int64_t>(m.queueItems().size()), m.queued());
+    for (const std::string& item : m.queueItems())
+        EXPECT_EQ(m.futures()[static_cast<std::size_t>(std::stoi(item))].state, "RUNNING") << item;
+    save(view, "futures_process_pool_midway");
+    view.setCursor(std::numeric_limits<std::int64_t>::max());
+    for (const auto& f : view.model().futures())
+        EXPECT_EQ(f.state, "FINISHED");
+    std::vector<std::string> transcript;
+    for (const auto& l : r.summary.at("transcript"))
+        transcript.push_back(l.get<std::string>());
+    EXPECT_EQ(view.model().printed(), transcript);
 }

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <exception>
 #include <cstdio>
 
 namespace lockstep {
@@ -20,6 +21,7 @@ struct ThreadBinding {
     ActorId actor;
 };
 thread_local ThreadBinding t_binding;
+thread_local RunContext::BlockingHook* t_hook = nullptr;
 
 bool isUntimedBlock(State s)
 {
@@ -189,13 +191,24 @@ void RunContext::setState(ActorId actor, State state, ActorId target, bool timed
     m_gate.notifyStateChanged();
 }
 
-RunContext::BlockScope::BlockScope(RunContext& ctx, State state, ActorId target, bool timed)
-    : m_ctx(ctx), m_actor(RunContext::currentActor())
+RunContext::BlockingHook* RunContext::blockingHook() { return t_hook; }
+
+RunContext::BlockingHookScope::BlockingHookScope(BlockingHook& hook) : m_previous(t_hook) { t_hook = &hook; }
+
+RunContext::BlockingHookScope::~BlockingHookScope() { t_hook = m_previous; }
+
+RunContext::BlockScope::BlockScope(RunContext& ctx, State state, ActorId target, bool timed, std::int32_t line)
+    : m_ctx(ctx), m_actor(RunContext::currentActor()), m_hook(t_hook), m_uncaught(std::uncaught_exceptions())
 {
-    m_ctx.setState(m_actor, state, target, timed);
+    if (m_hook) m_released = m_hook->beginBlocking(state, target, timed, line);
+    else m_ctx.setState(m_actor, state, target, timed, line);
 }
 
-RunContext::BlockScope::~BlockScope() { m_ctx.setState(m_actor, State::Running); }
+RunContext::BlockScope::~BlockScope()
+{
+    if (m_hook) m_hook->endBlocking(m_released, std::uncaught_exceptions() > m_uncaught);
+    else m_ctx.setState(m_actor, State::Running);
+}
 
 void RunContext::cancel(RunOutcome why)
 {
@@ -246,13 +259,13 @@ void RunContext::sleepFor(std::chrono::nanoseconds d, std::int32_t line)
     throwIfCancelled();
     SleepWaker waker;
     addWakeable(&waker);
-    setState(self, State::Sleeping, {}, true, line);
     {
+        // time.sleep releases the GIL of a thread that has one (through its BlockingHook).
+        const BlockScope sleeping(*this, State::Sleeping, {}, true, line);
         std::unique_lock lock(waker.mutex);
         waker.cv.wait_until(lock, std::chrono::steady_clock::now() + d, [&] { return cancelled(); });
     }
     removeWakeable(&waker);
-    setState(self, State::Running);
     throwIfCancelled();
 }
 

@@ -95,10 +95,39 @@ public:
     // --- state bookkeeping used by every blocking primitive -----------------------------------------
     // Records actor's new state. Blocked/Waiting/BlockedIo with !timed count towards stall detection.
     void setState(ActorId actor, State state, ActorId target = {}, bool timed = false, std::int32_t line = 0);
-    // RAII: enter a blocking state now, go back to Running on scope exit.
+    // A Python thread of a modelled interpreter with a GIL: every blocking call of the engine
+    // (a lock, condition, event, semaphore or queue that must wait, a sleep) releases the GIL while
+    // it blocks and takes it back afterwards, as CPython's Py_BEGIN/END_ALLOW_THREADS around them.
+    // Installed per OS thread (BlockingHookScope); a thread without one just changes state.
+    class BlockingHook {
+    public:
+        virtual ~BlockingHook() = default;
+        // Enter `state` (waiting on `target`). Returns true when it let go of the GIL, which
+        // endBlocking() then takes back. Called with no primitive's internal mutex held.
+        virtual bool beginBlocking(State state, ActorId target, bool timed, std::int32_t line) = 0;
+        // Back to Running. Never throws: when the run is cancelled while it waits for the GIL, the
+        // thread goes on without it and its next engine call throws Cancelled. `unwinding`: an
+        // exception is leaving the blocking call (the thread will not run Python code again).
+        virtual void endBlocking(bool released, bool unwinding) noexcept = 0;
+    };
+    // The calling thread's hook (nullptr: none).
+    [[nodiscard]] static BlockingHook* blockingHook();
+    // RAII: installs a hook on the calling thread for its lifetime, then restores the previous one.
+    class BlockingHookScope {
+    public:
+        explicit BlockingHookScope(BlockingHook& hook);
+        ~BlockingHookScope();
+        BlockingHookScope(const BlockingHookScope&) = delete;
+        BlockingHookScope& operator=(const BlockingHookScope&) = delete;
+
+    private:
+        BlockingHook* m_previous;
+    };
+    // RAII: enter a blocking state now, go back to Running on scope exit (through the thread's
+    // BlockingHook, if it has one).
     class BlockScope {
     public:
-        BlockScope(RunContext& ctx, State state, ActorId target, bool timed);
+        BlockScope(RunContext& ctx, State state, ActorId target, bool timed, std::int32_t line = 0);
         ~BlockScope();
         BlockScope(const BlockScope&) = delete;
         BlockScope& operator=(const BlockScope&) = delete;
@@ -106,6 +135,9 @@ public:
     private:
         RunContext& m_ctx;
         ActorId m_actor;
+        BlockingHook* m_hook;
+        bool m_released = false;
+        int m_uncaught;
     };
     // The state last set for a thread actor (New for unknown ids). The event recording it is
     // already in the recorder when this reports it.

@@ -2,11 +2,15 @@
 
 #include "lockstep/engine/Cancelled.h"
 #include "lockstep/engine/PyError.h"
+#include "lockstep/futures/ProcessPoolExecutor.h"
 #include "lockstep/futures/ThreadPool.h"
+#include "lockstep/gil/PyThreadState.h"
 #include "lockstep/lesson/Lesson.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <mutex>
 
 namespace lockstep {
@@ -14,7 +18,7 @@ namespace lockstep {
 FuturesConfig FuturesConfig::parse(const nlohmann::json& config, const ConfigReader::Where& where)
 {
     const ConfigReader r(where, config);
-    r.allowOnly({ "tasks", "workers", "mode", "cancel", "callbacks" });
+    r.allowOnly({ "tasks", "workers", "mode", "cancel", "callbacks", "executor", "work" });
     FuturesConfig c;
     const std::string spec = r.requiredString("tasks");
     std::size_t pos = 0;
@@ -44,6 +48,13 @@ FuturesConfig FuturesConfig::parse(const nlohmann::json& config, const ConfigRea
     c.mode = static_cast<Mode>(r.choice("mode", { "as_completed", "map", "wait_first", "shutdown" }, 0));
     c.cancel = r.integer("cancel", c.cancel, -1, static_cast<int>(c.tasks.size()) - 1);
     c.callbacks = r.boolean("callbacks", false);
+    c.executor = static_cast<Executor>(r.choice("executor", { "threads", "processes" }, 0));
+    c.work = static_cast<Work>(r.choice("work", { "sleep", "cpu" }, 0));
+    // A process pool forks every worker at once; the run's processes stay within the cap.
+    if (c.executor == Executor::Processes && c.workers > Limits::kMaxProcesses - 1)
+        r.fail("workers",
+            "wrong value: " + std::to_string(c.workers) + " worker processes (allowed: 1.."
+                + std::to_string(Limits::kMaxProcesses - 1) + " with executor \"processes\")");
     return c;
 }
 
@@ -82,29 +93,60 @@ void FuturesProgram::run(nlohmann::json& summary)
 {
     const ActorId mainThread = m_ctx.addActor(ActorKind::Thread, "MainThread");
     m_ctx.adoptCurrentThread(mainThread);
-    m_ctx.setState(mainThread, State::Running);
+    // One interpreter: MainThread and the pool's threads run Python code only while they hold its
+    // GIL (sys.getswitchinterval() = 5 ms); every blocking call lets go of it. Worker processes
+    // have interpreters of their own.
+    Gil gil(m_ctx, std::chrono::milliseconds(5));
+    const PacedLoop loop = PacedLoop::withSpin(1);
+    PyThreadState mainTs(m_ctx, mainThread, gil, loop);
+    const RunContext::BlockingHookScope mainHook(mainTs);
+    mainTs.start();
     nlohmann::json transcript = nlohmann::json::array();
     nlohmann::json callbacks = nlohmann::json::array();
     std::mutex callbackMutex;
     std::vector<std::int64_t> submittedTs;
+    std::vector<std::int64_t> threadCpuNs(m_cfg.tasks.size(), -1);
     const auto say = [&](const std::string& line) {
         transcript.push_back(line);
         m_ctx.recorder().recordText(EventKind::Say, mainThread, line);
     };
 
-    ThreadPool pool(m_ctx, m_cfg.workers, mainThread);
+    const bool processes = m_cfg.executor == FuturesConfig::Executor::Processes;
+    const bool cpu = m_cfg.work == FuturesConfig::Work::Cpu;
+    std::optional<ThreadPool> threadPool;
+    std::optional<ProcessPoolExecutor> processPool;
+    if (processes) processPool.emplace(m_ctx, m_cfg.workers, mainThread, &gil, &loop);
+    else threadPool.emplace(m_ctx, m_cfg.workers, mainThread, "ThreadPoolExecutor-0", &gil, &loop);
+    const auto submit = [&](int index, const Task task) -> Future& {
+        if (processes) return processPool->submit(index, { task.ms, task.raises, cpu });
+        return threadPool->submit(index, [this, task, cpu, &callbackMutex, &threadCpuNs](int i) -> std::int64_t {
+            const std::int64_t cpu0 = PacedLoop::threadCpuNs();
+            if (cpu) {
+                // while thread_time() < end: pass -- holding the GIL, taking turns with the others.
+                auto* ts = dynamic_cast<PyThreadState*>(RunContext::blockingHook());
+                if (ts) ts->burnCpu(std::int64_t { task.ms } * 1'000'000);
+            } else {
+                m_ctx.sleepFor(std::chrono::milliseconds(task.ms)); // time.sleep(duration)
+            }
+            {
+                std::lock_guard lock(callbackMutex);
+                threadCpuNs[static_cast<std::size_t>(i)] = PacedLoop::threadCpuNs() - cpu0;
+            }
+            if (task.raises) throw PyError("ValueError", "task " + std::to_string(i));
+            return std::int64_t { i } * 10;
+        });
+    };
+    const auto shutdown = [&](bool wait, bool cancelFutures) {
+        if (processes) processPool->shutdown(wait, cancelFutures);
+        else threadPool->shutdown(wait, cancelFutures);
+    };
     // The workers use the pool and the callbacks these locals: every thread is stopped and joined
     // before they go, however the program ends.
     try {
         std::vector<Future*> fs;
         for (std::size_t i = 0; i < m_cfg.tasks.size(); ++i) {
-            const Task task = m_cfg.tasks[i];
             submittedTs.push_back(m_ctx.recorder().now());
-            fs.push_back(&pool.submit(static_cast<int>(i), [this, task](int index) -> std::int64_t {
-                m_ctx.sleepFor(std::chrono::milliseconds(task.ms)); // time.sleep(duration)
-                if (task.raises) throw PyError("ValueError", "task " + std::to_string(index));
-                return std::int64_t { index } * 10;
-            }));
+            fs.push_back(&submit(static_cast<int>(i), m_cfg.tasks[i]));
             if (m_cfg.callbacks)
                 fs.back()->addDoneCallback([&](Future& f) {
                     std::lock_guard lock(callbackMutex);
@@ -135,9 +177,9 @@ void FuturesProgram::run(nlohmann::json& summary)
             }
             break;
         case Mode::Shutdown:
-            // shutdown(wait=False, cancel_futures=True): drains the work queue, cancelling each
-            // item's future, and returns at once; what a worker already took runs to its end.
-            pool.shutdown(false, true);
+            // shutdown(wait=False, cancel_futures=True): cancels every future not started yet
+            // and returns at once; what a worker already took runs to its end.
+            shutdown(false, true);
             say("shutdown returned");
             for (std::size_t i = 0; i < fs.size(); ++i)
                 say(std::to_string(i) + ": " + outcomeOf(*fs[i]));
@@ -152,38 +194,60 @@ void FuturesProgram::run(nlohmann::json& summary)
             break;
         }
         }
-        pool.shutdown(true); // leaving `with ThreadPoolExecutor(...)` (again after mode shutdown, as CPython)
+        shutdown(true, false); // leaving `with ...Executor(...)` (again after mode shutdown, as CPython)
+        mainTs.finish();
         // t.join() returns once the thread has ended: the latch said each worker is done, now
         // its OS thread is gone too (the runner counts live threads when the program returns).
         m_ctx.joinAll();
     } catch (const Cancelled&) {
+        mainTs.releaseOnExit();
         abandon(RunOutcome::Cancelled);
         throw;
     } catch (...) {
+        mainTs.releaseOnExit();
         abandon(RunOutcome::Failed);
         throw;
     }
-    m_ctx.setState(mainThread, State::Terminated);
 
+    auto& all = processes ? processPool->futures() : threadPool->futures();
     nlohmann::json futures = nlohmann::json::array();
-    for (const auto& f : pool.futures()) {
+    std::int64_t firstStart = -1, lastFinish = -1, cpuTotal = 0;
+    for (const auto& f : all) {
         nlohmann::json states = nlohmann::json::array();
         nlohmann::json started, finished;
         for (const auto& [state, ts] : f->history()) {
             states.push_back(futureStateName(state));
-            if (state == FutureState::Running) started = msSince(ts);
+            if (state == FutureState::Running) {
+                started = msSince(ts);
+                if (firstStart < 0 || ts < firstStart) firstStart = ts;
+            }
             if (state == FutureState::Finished || state == FutureState::CancelledAndNotified
                 || state == FutureState::Cancelled)
                 finished = msSince(ts);
+            if (state == FutureState::Finished) lastFinish = std::max(lastFinish, ts);
         }
-        const std::string worker = pool.workerOf(f->index());
-        futures.push_back({ { "index", f->index() }, { "states", states },
-            { "submitted_ms", msSince(submittedTs[static_cast<std::size_t>(f->index())]) }, { "started_ms", started },
-            { "finished_ms", finished }, { "worker", worker.empty() ? nlohmann::json() : nlohmann::json(worker) } });
+        const auto i = static_cast<std::size_t>(f->index());
+        const std::string worker = processes ? processPool->workerOf(f->index()) : threadPool->workerOf(f->index());
+        const std::int64_t cpuNs = processes ? processPool->cpuNsOf(f->index()) : threadCpuNs[i];
+        if (cpuNs > 0) cpuTotal += cpuNs;
+        futures.push_back({ { "index", f->index() }, { "states", states }, { "submitted_ms", msSince(submittedTs[i]) },
+            { "started_ms", started }, { "finished_ms", finished },
+            { "worker", worker.empty() ? nlohmann::json() : nlohmann::json(worker) },
+            { "cpu_ms", cpuNs < 0 ? nlohmann::json() : nlohmann::json(std::round(msSince(cpuNs) * 100) / 100) } });
     }
+    summary["executor"] = processes ? "processes" : "threads";
+    summary["work"] = cpu ? "cpu" : "sleep";
+    // How many cores the tasks kept busy at once: their CPU time over the span from the first
+    // start to the last finish. Threads under the GIL stay at about 1; processes reach the cores.
+    if (firstStart >= 0 && lastFinish > firstStart) {
+        summary["busy_ms"] = std::round(msSince(lastFinish - firstStart) * 10) / 10;
+        summary["cpu_ms"] = std::round(msSince(cpuTotal) * 10) / 10;
+        summary["parallelism"] = std::round(static_cast<double>(cpuTotal) / static_cast<double>(lastFinish - firstStart) * 100) / 100;
+    }
+    summary["gil_switches"] = gil.switches();
     summary["transcript"] = transcript;
     summary["futures"] = futures;
-    summary["workers_started"] = pool.workersStarted();
+    summary["workers_started"] = processes ? processPool->workersStarted() : threadPool->workersStarted();
     if (m_cfg.callbacks) summary["callbacks"] = callbacks;
 }
 

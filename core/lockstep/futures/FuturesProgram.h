@@ -9,9 +9,11 @@
 //         map:          results in submission order, stopping after the first exception
 //         wait_first:   done, pending = wait(fs, return_when=FIRST_COMPLETED)
 //
-// Task i sleeps its duration and returns i * 10, or raises ValueError(f"task {i}") when its
-// duration ends in "!". The transcript is what those prints say; tests/python/futures_oracle.py
-// prints CPython's for the same case.
+// Task i sleeps its duration (work = "cpu": burns that much CPU time) and returns i * 10, or raises
+// ValueError(f"task {i}") when its duration ends in "!". The transcript is what those prints say;
+// tests/python/futures_oracle.py prints CPython's for the same case. With executor = "processes"
+// the pool is a ProcessPoolExecutor of real worker processes. Every thread of the modelled
+// interpreter (MainThread, the pool's threads) runs under one GIL, released by blocking calls.
 
 #include "lockstep/engine/RunContext.h"
 #include "lockstep/lesson/ConfigReader.h"
@@ -25,6 +27,8 @@ namespace lockstep {
 
 struct FuturesConfig {
     enum class Mode { AsCompleted, Map, WaitFirst, Shutdown };
+    enum class Executor { Threads, Processes };
+    enum class Work { Sleep, Cpu };
     struct Task {
         int ms = 0;
         bool raises = false;
@@ -34,6 +38,8 @@ struct FuturesConfig {
     Mode mode = Mode::AsCompleted;
     int cancel = -1;
     bool callbacks = false; // add_done_callback on every future (prints which thread ran it)
+    Executor executor = Executor::Threads; // ThreadPoolExecutor or ProcessPoolExecutor
+    Work work = Work::Sleep; // a task sleeps, or burns its duration of CPU time (CPU-bound)
 
     // Throws InputError located with `where`. `tasks` is "100,200!,50" (at most 64, 0..10000 ms).
     static FuturesConfig parse(const nlohmann::json& config, const ConfigReader::Where& where);

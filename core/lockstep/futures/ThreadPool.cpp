@@ -2,6 +2,7 @@
 
 #include "lockstep/engine/PyError.h"
 #include "lockstep/engine/ThreadScope.h"
+#include "lockstep/gil/PyThreadState.h"
 #include "lockstep/sync/ScopedAcquire.h"
 
 #include <algorithm>
@@ -10,13 +11,15 @@
 
 namespace lockstep {
 
-ThreadPool::ThreadPool(RunContext& ctx, int maxWorkers, ActorId caller, std::string prefix)
-    : m_ctx(ctx), m_maxWorkers(maxWorkers), m_caller(caller), m_prefix(std::move(prefix)),
-      m_queue(ctx, m_prefix + "._work_queue"), m_idle(ctx, m_prefix + "._idle_semaphore", 0),
+ThreadPool::ThreadPool(
+    RunContext& ctx, int maxWorkers, ActorId caller, std::string prefix, Gil* gil, const PacedLoop* loop)
+    : m_ctx(ctx), m_maxWorkers(maxWorkers), m_caller(caller), m_prefix(std::move(prefix)), m_gil(gil),
+      m_loop(loop), m_queue(ctx, m_prefix + "._work_queue"), m_idle(ctx, m_prefix + "._idle_semaphore", 0),
       m_shutdownLock(ctx, m_prefix + "._shutdown_lock"), m_latch(ctx, static_cast<std::size_t>(maxWorkers))
 {
     // Workers read their own entries while submit() appends: never reallocate.
     m_workers.reserve(static_cast<std::size_t>(maxWorkers));
+    m_workerActors.reserve(static_cast<std::size_t>(maxWorkers));
     m_started.reserve(static_cast<std::size_t>(maxWorkers));
 }
 
@@ -58,14 +61,27 @@ void ThreadPool::adjustThreadCount()
     if (static_cast<int>(n) >= m_maxWorkers) return;
     m_workers.push_back(m_prefix + "_" + std::to_string(n));
     m_started.push_back(std::make_unique<SyncEvent>(m_ctx, m_workers.back() + "._started"));
-    m_ctx.spawn(
-        m_workers.back(), [this, n] { workerMain(n); }, m_caller);
+    m_workerActors.push_back(m_ctx.spawn(
+        m_workers.back(), [this, n] { workerMain(n); }, m_caller));
     m_started.back()->wait();
 }
 
 void ThreadPool::workerMain(std::size_t worker)
 {
     const JoinLatch::Guard finished(m_latch, worker);
+    if (m_gil == nullptr) {
+        workerLoop(worker);
+        return;
+    }
+    // A Python thread: it takes the GIL before running any Python code and lets go of it in every
+    // blocking call and when it ends, however it ends.
+    PyThreadState ts(m_ctx, RunContext::currentActor(), *m_gil, *m_loop);
+    const RunContext::BlockingHookScope hook(ts);
+    ts.runThread([&](PyThreadState&) { workerLoop(worker); });
+}
+
+void ThreadPool::workerLoop(std::size_t worker)
+{
     for (;;) {
         const nlohmann::json item = m_queue.get(true);
         if (!item.is_null()) {
@@ -122,8 +138,12 @@ void ThreadPool::shutdown(bool wait, bool cancelFutures)
     m_queue.put(nullptr);
     m_shutdownLock.release();
     if (!wait) return;
-    for (std::size_t i = 0; i < m_workers.size(); ++i)
+    for (std::size_t i = 0; i < m_workers.size(); ++i) {
+        if (m_latch.finished(i)) continue;
+        // t.join(): blocked on the worker (with a GIL, released while it waits).
+        const RunContext::BlockScope joining(m_ctx, State::Blocked, m_workerActors[i], false);
         m_latch.waitFinished(i);
+    }
 }
 
 namespace {

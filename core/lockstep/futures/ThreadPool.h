@@ -6,7 +6,9 @@
 // the sentinel and joining. Plus as_completed() and wait(FIRST_COMPLETED) from _base.py.
 
 #include "lockstep/futures/Future.h"
+#include "lockstep/gil/Gil.h"
 #include "lockstep/gil/JoinLatch.h"
+#include "lockstep/gil/PacedLoop.h"
 #include "lockstep/sync/Lock.h"
 #include "lockstep/sync/Queue.h"
 #include "lockstep/sync/Semaphore.h"
@@ -23,7 +25,10 @@ public:
     // fn(index) is the task: it returns the result or throws PyError (a Python exception).
     using Task = std::function<std::int64_t(int index)>;
 
-    ThreadPool(RunContext& ctx, int maxWorkers, ActorId caller, std::string prefix = "ThreadPoolExecutor-0");
+    // With a `gil`, every worker is a Python thread of that interpreter (PyThreadState): it runs
+    // Python code only while it holds the GIL, and the engine's blocking calls release it.
+    ThreadPool(RunContext& ctx, int maxWorkers, ActorId caller, std::string prefix = "ThreadPoolExecutor-0",
+        Gil* gil = nullptr, const PacedLoop* loop = nullptr);
     ~ThreadPool();
     ThreadPool(const ThreadPool&) = delete;
     ThreadPool& operator=(const ThreadPool&) = delete;
@@ -45,17 +50,21 @@ private:
     };
     void adjustThreadCount();
     void workerMain(std::size_t worker);
+    void workerLoop(std::size_t worker);
 
     RunContext& m_ctx;
     int m_maxWorkers;
     ActorId m_caller;
     std::string m_prefix;
+    Gil* m_gil;
+    const PacedLoop* m_loop;
     Queue m_queue; // items are indices into m_items, null = the sentinel
     Semaphore m_idle; // _idle_semaphore = threading.Semaphore(0)
     Lock m_shutdownLock; // _shutdown_lock
     bool m_shutdown = false;
     JoinLatch m_latch;
     std::vector<std::string> m_workers;
+    std::vector<ActorId> m_workerActors;
     // Thread.start() waits for the new thread's _started event, and under the GIL the new worker
     // then runs until it first blocks: it has taken the item that made it start (and is RUNNING
     // it) before submit() returns. Set once the worker got that far.

@@ -120,4 +120,46 @@ void PyThreadState::releaseOnExit() noexcept
     }
 }
 
+void PyThreadState::burnCpu(std::int64_t ns, std::int32_t line)
+{
+    if (line > 0) m_ctx.recorder().record(EventKind::LineReached, m_actor, {}, ns, {}, line);
+    const auto& breaker = m_gil.evalBreaker();
+    const std::int64_t cpu0 = PacedLoop::threadCpuNs();
+    std::int64_t used = 0;
+    while (used < ns) {
+        // About a microsecond of work between looks at the eval breaker and the clock.
+        const std::int64_t left = m_loop.run(64, breaker);
+        if (left > 0) {
+            if ((breaker.load(std::memory_order_relaxed) & GilCore::kCancelBit) != 0) throw Cancelled();
+            if (m_gil.dropRequested()) yieldGil(line);
+        }
+        used = PacedLoop::threadCpuNs() - cpu0;
+    }
+    m_times.countingCpuNs += used;
+}
+
+bool PyThreadState::beginBlocking(State state, ActorId target, bool timed, std::int32_t line)
+{
+    if (!m_gil.enabled() || !m_gil.holds(m_actor)) {
+        enter(state, target, timed, line);
+        return false;
+    }
+    releaseForBlocking(state, target, timed, line);
+    return true;
+}
+
+void PyThreadState::endBlocking(bool released, bool unwinding) noexcept
+{
+    try {
+        if (released && !unwinding && !m_ctx.cancelled()) {
+            takeGil(0);
+            return;
+        }
+        enter(State::Running);
+    } catch (...) {
+        // Cancelled while waiting for the GIL: the thread carries on without it, and its next
+        // engine call throws Cancelled. Recording the state may fail the same way; nothing to do.
+    }
+}
+
 } // namespace lockstep

@@ -15,7 +15,10 @@ namespace lockstep {
 // the interpreter's GIL and work loop, and the time the thread spent running Python code, waiting
 // for the GIL and blocked in I/O. Every state change goes through RunContext::setState. Used only
 // from the thread it describes (times() may be read after that thread finished).
-class PyThreadState {
+//
+// As a RunContext::BlockingHook (installed with a BlockingHookScope) it makes every blocking call
+// of the engine's primitives release the GIL while it blocks, as CPython's do.
+class PyThreadState final : public RunContext::BlockingHook {
 public:
     PyThreadState(RunContext& ctx, ActorId actor, Gil& gil, const PacedLoop& loop);
 
@@ -66,6 +69,15 @@ public:
     }
     // Drops the GIL if this thread holds it, without the forced-switch wait; never throws.
     void releaseOnExit() noexcept;
+
+    // CPU-bound Python code for `ns` of this thread's CPU time (`while thread_time() < end: pass`):
+    // holds the GIL, and hands it over whenever another thread asks (forced switching), so CPU
+    // time only accrues while the thread holds it. Throws Cancelled.
+    void burnCpu(std::int64_t ns, std::int32_t line = 0);
+
+    // RunContext::BlockingHook
+    bool beginBlocking(State state, ActorId target, bool timed, std::int32_t line) override;
+    void endBlocking(bool released, bool unwinding) noexcept override;
 
     struct Times {
         std::int64_t runningNs = 0; // running Python code (holding the GIL, if there is one)

@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 namespace lockstep {
@@ -19,14 +20,14 @@ namespace lockstep {
 namespace {
 
 // The child side, right after fork(). Only async-signal-safe calls until _exit.
-[[noreturn]] void childEntry(int reportFd, ProcessPool::ChildMain main, const void* arg,
+[[noreturn]] void childEntry(int reportFd, int inheritFd, ProcessPool::ChildMain main, const void* arg,
     std::chrono::steady_clock::time_point runStart, pid_t parent)
 {
     unblockAllSignals();
     // Die with the parent, so a crashed run cannot leave counting children behind.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);
-    closeFdsExcept(reportFd); // stdio and the report pipe only
+    closeFdsExcept(reportFd, inheritFd); // stdio, the report pipe and what the program shares
     int status = 125;
     try {
         const ChildChannel channel(reportFd, runStart);
@@ -60,7 +61,7 @@ std::size_t ProcessPool::add(std::string name)
     return m_children.size() - 1;
 }
 
-void ProcessPool::start(std::size_t child, ChildMain main, const void* arg, std::int32_t line)
+void ProcessPool::start(std::size_t child, ChildMain main, const void* arg, std::int32_t line, int inheritFd)
 {
     Child& c = m_children.at(child);
     if (c.pid > 0) throw std::logic_error("ProcessPool::start: " + c.name + " already started");
@@ -74,7 +75,7 @@ void ProcessPool::start(std::size_t child, ChildMain main, const void* arg, std:
     const pid_t parent = ::getpid();
 
     const pid_t pid = ::fork();
-    if (pid == 0) childEntry(fds[1], main, arg, runStart, parent);
+    if (pid == 0) childEntry(fds[1], inheritFd, main, arg, runStart, parent);
     const int forkErrno = errno;
     ::close(fds[1]);
     if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(forkErrno));
@@ -148,12 +149,16 @@ void ProcessPool::noteExit(std::size_t child, int exitCode)
     }
 }
 
-void ProcessPool::pump()
+bool ProcessPool::pumpOnce(int extraFd, bool blocked)
 {
     std::vector<pollfd> fds;
-    std::vector<std::size_t> owner; // child index per fd (SIZE_MAX for the cancel fd)
+    std::vector<std::size_t> owner; // child index per fd (SIZE_MAX for the cancel and extra fds)
     fds.push_back({ m_ctx.cancelFd(), POLLIN, 0 });
     owner.push_back(SIZE_MAX);
+    if (extraFd >= 0) {
+        fds.push_back({ extraFd, POLLIN, 0 });
+        owner.push_back(SIZE_MAX);
+    }
     bool needsTimeout = false;
     for (std::size_t i = 0; i < m_children.size(); ++i) {
         const Child& c = m_children[i];
@@ -170,10 +175,20 @@ void ProcessPool::pump()
         }
     }
     // The cancel fd covers cancellation; the timeout only serves kernels without pidfd.
-    const int rc = ::poll(fds.data(), fds.size(), needsTimeout ? 10 : -1);
-    if (rc < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+    int rc;
+    int err = 0;
+    {
+        std::optional<RunContext::BlockScope> waiting;
+        // Counted as a timed wait: the children it waits for are processes, which the run's stall
+        // detection does not see making progress.
+        if (blocked) waiting.emplace(m_ctx, State::BlockedIo, ActorId {}, true);
+        rc = ::poll(fds.data(), fds.size(), needsTimeout ? 10 : -1);
+        err = errno;
+    }
+    if (rc < 0 && err != EINTR) throw std::runtime_error(std::string("poll: ") + std::strerror(err));
     m_ctx.throwIfCancelled();
-    for (std::size_t k = 1; k < fds.size(); ++k) {
+    const bool extraReady = extraFd >= 0 && fds[1].revents != 0;
+    for (std::size_t k = extraFd >= 0 ? 2 : 1; k < fds.size(); ++k) {
         const std::size_t i = owner[k];
         if (fds[k].revents == 0 || m_children[i].exited) continue;
         if (fds[k].fd == m_children[i].pipeFd)
@@ -187,6 +202,7 @@ void ProcessPool::pump()
             if (c.pid > 0 && !c.exited && c.pidFd < 0) checkExited(i);
         }
     }
+    return extraReady;
 }
 
 void ProcessPool::reap(std::size_t child)

@@ -43,13 +43,20 @@ public:
     // multiprocessing.Process(...): a Process actor in state New, not started yet.
     std::size_t add(std::string name);
     // Process.start(): fork. The child runs main(channel, arg) and _exit()s with its result; `arg`
-    // must stay valid until then (the child sees the parent's memory as it was at fork time).
-    void start(std::size_t child, ChildMain main, const void* arg, std::int32_t line = 0);
+    // must stay valid until then (the child sees the parent's memory as it was at fork time). The
+    // child keeps stdio, its report pipe and `inheritFd` (if >= 0: a pipe end it shares, as a
+    // multiprocessing.Queue's); every other fd is closed.
+    void start(std::size_t child, ChildMain main, const void* arg, std::int32_t line = 0, int inheritFd = -1);
     // Process.join(): blocks until the child exited, then reaps it. Returns its exit code (or
     // -signal if it was killed). Throws Cancelled (the caller's unwinding kills the rest).
     int join(std::size_t child, std::int32_t line = 0);
     // SIGKILL every child that has not been reaped yet, and reap it.
     void killAll();
+    // One round of waiting for any child's records or exit, or for `extraFd` (if >= 0) to be
+    // readable; handles what is ready. With `blocked`, the calling thread is in State::BlockedIo
+    // while it waits (a RunContext::BlockScope: a Python thread lets go of its GIL). Returns true
+    // if `extraFd` is readable. Throws Cancelled.
+    bool pumpOnce(int extraFd, bool blocked);
 
     [[nodiscard]] std::size_t size() const { return m_children.size(); }
     [[nodiscard]] ActorId actor(std::size_t child) const { return m_children.at(child).actor; }
@@ -77,7 +84,7 @@ private:
     };
 
     // Waits (poll) for records, exits or cancel; handles whatever is ready. Throws Cancelled.
-    void pump();
+    void pump() { pumpOnce(-1, false); }
     void drainPipe(std::size_t child);
     void noteExit(std::size_t child, int exitCode);
     bool checkExited(std::size_t child); // waitid(WNOWAIT): has it exited? (does not reap)
