@@ -250,7 +250,11 @@ QHash<std::uint32_t, QPointF> ProcessTreePainter::paint(
 void ProcessTreePainter::paintObject(
     QPainter& p, const QRectF& r, const Trace& trace, const ProcessTreeModel::Object& o, int waiting, double scale)
 {
-    const QFont base = Palette::uiFont(scale);
+    // The type shrinks to fit the box: three objects side by side in presenter mode get narrow ones.
+    const QFont full = Palette::uiFont(scale);
+    const double fullU = QFontMetricsF(full).height();
+    const double fit = std::clamp(std::min(r.height() / (fullU * 6.2), r.width() / (fullU * 11)), 0.6, 1.0);
+    const QFont base = ViewPainter::resized(full, fit);
     const double u = QFontMetricsF(base).height();
     ViewPainter::card(p, r, Palette::panel(), Palette::border(), u * 0.4);
     const QRectF in = r.adjusted(u * 0.6, u * 0.4, -u * 0.6, -u * 0.4);
@@ -260,10 +264,17 @@ void ProcessTreePainter::paintObject(
     p.setPen(Palette::foreground());
     const QString kind = o.kind == ActorKind::Pipe ? tr("pipe (kernel buffer)")
         : o.kind == ActorKind::SharedMemory        ? tr("shared memory (MAP_SHARED)")
+        : o.kind == ActorKind::Queue               ? tr("buffer in the putting process")
                                                    : tr("semaphore (shared counter)");
+    // The name, then what kind of object it is: two lines, so that a narrow box (three objects in
+    // presenter mode) still shows the whole name.
     ViewPainter::elidedText(p, QRectF(in.left(), in.top(), in.width(), u * 1.2), Qt::AlignLeft | Qt::AlignVCenter,
-        ViewPainter::actorName(trace, o.id) + QStringLiteral(" · ") + kind);
-    const QRectF gauge(in.left(), in.top() + u * 1.6, in.width(), u * 1.4);
+        ViewPainter::actorName(trace, o.id));
+    p.setFont(ViewPainter::resized(base, 0.85));
+    p.setPen(Palette::mutedText());
+    ViewPainter::elidedText(
+        p, QRectF(in.left(), in.top() + u * 1.2, in.width(), u), Qt::AlignLeft | Qt::AlignVCenter, kind);
+    const QRectF gauge(in.left(), in.top() + u * 2.4, in.width(), u * 1.2);
     QString text;
     double fill = -1;
     if (o.kind == ActorKind::Pipe) {
@@ -282,6 +293,9 @@ void ProcessTreePainter::paintObject(
                    .arg(std::max<std::int64_t>(o.level, 0))
                    .arg(o.capacity)
                    .arg(waiting);
+    } else if (o.kind == ActorKind::Queue) {
+        // multiprocessing.Queue's _buffer: what put() appended and the feeder thread has not written yet.
+        text = tr("%1 items for the feeder thread").arg(o.level < 0 ? 0 : o.level);
     } else {
         text = tr("value = %1").arg(o.level < 0 ? 0 : o.level);
     }
@@ -295,8 +309,8 @@ void ProcessTreePainter::paintObject(
     }
     p.setFont(fill >= 0 ? base : ViewPainter::resized(bold, 1.4));
     p.setPen(fill >= 0 ? Palette::foreground() : Palette::foreground());
-    const QRectF textRect = fill >= 0 ? QRectF(in.left(), gauge.bottom() + u * 0.3, in.width(), u * 1.2)
-                                      : QRectF(in.left(), gauge.top(), in.width(), u * 2);
+    const QRectF textRect = fill >= 0 ? QRectF(in.left(), gauge.bottom() + u * 0.2, in.width(), u * 1.2)
+                                      : QRectF(in.left(), gauge.top(), in.width(), u * 1.8);
     ViewPainter::elidedText(p, textRect, Qt::AlignLeft | Qt::AlignVCenter, text);
 }
 

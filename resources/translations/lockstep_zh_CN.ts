@@ -383,6 +383,14 @@
         <source>value = %1</source>
         <translation>值 = %1</translation>
     </message>
+    <message>
+        <source>buffer in the putting process</source>
+        <translation>放数据进程里的缓冲区</translation>
+    </message>
+    <message>
+        <source>%1 items for the feeder thread</source>
+        <translation>%1 个数据等待 feeder 线程</translation>
+    </message>
 </context>
 <context>
     <name>RunState</name>

@@ -259,3 +259,36 @@ TEST(FuturesView, AProcessPoolsCallQueueHoldsRunningFutures)
         transcript.push_back(l.get<std::string>());
     EXPECT_EQ(view.model().printed(), transcript);
 }
+
+// multiprocessing.Queue: the pipe and main's buffer as the engine recorded them. Early in the run
+// main has put every item; the pipe holds what the feeder could write and the buffer the rest.
+TEST(ProcessTreeView, AQueuesPipeAndBufferAreWhatTheEngineRecorded)
+{
+    const RunResult r = run("ipc", "queue", { { "items", "12" }, { "item_kb", "16" }, { "get_ms", "40" } });
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    const Trace& t = *r.trace;
+    ProcessTreeView view;
+    view.resize(1280, 800);
+    view.setTrace(r.trace);
+    view.setCursor(100'000'000);
+    const ProcessTreeModel::Object* pipe = nullptr;
+    const ProcessTreeModel::Object* buffer = nullptr;
+    for (const auto& o : view.model().objects()) {
+        if (o.kind == ActorKind::Pipe) pipe = &o;
+        if (o.kind == ActorKind::Queue) buffer = &o;
+    }
+    ASSERT_NE(pipe, nullptr);
+    ASSERT_NE(buffer, nullptr);
+    EXPECT_EQ(ViewPainter::actorName(t, buffer->id), QStringLiteral("Queue._buffer"));
+    EXPECT_GT(pipe->level, 2 * 16 * 1024) << "the feeder filled the pipe";
+    EXPECT_GT(buffer->level, 0) << "the rest waits in main's buffer";
+    EXPECT_LE(buffer->level, 12);
+    save(view, "ipc_queue_buffered");
+    // At the end every item went through: both are empty.
+    view.setCursor(std::numeric_limits<std::int64_t>::max());
+    for (const auto& o : view.model().objects()) {
+        if (o.kind == ActorKind::Pipe || o.kind == ActorKind::Queue) {
+            EXPECT_EQ(o.level, 0) << ViewPainter::actorName(t, o.id).toStdString();
+        }
+    }
+}

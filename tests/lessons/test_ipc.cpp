@@ -134,6 +134,72 @@ TEST(IpcLesson, ASemaphoreLetsAtMostItsPermitsIn)
     EXPECT_TRUE(someoneBlocked);
 }
 
+// multiprocessing.Queue: put() only appends to a buffer in main, and main's feeder thread (a real
+// second thread of main) writes the pipe, blocking while it is full; without maxsize main never
+// waits, however slow the consumer.
+TEST(IpcLesson, AQueuesPutReturnsAtOnceWhileItsFeederThreadBlocksOnTheFullPipe)
+{
+    const RunResult r = runLeakChecked(
+        "ipc", "queue", { { "items", "12" }, { "item_kb", "16" }, { "maxsize", "0" }, { "get_ms", "40" } });
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    EXPECT_EQ(r.summary.at("items_got"), 12);
+    EXPECT_EQ(r.summary.at("in_order"), true);
+    // 12 x 40 ms of the consumer's work, and main spent next to nothing in put().
+    EXPECT_LT(r.summary.at("put_total_ms").get<double>(), 100.0) << r.summary.dump();
+    // Three 16 KiB items fill most of the 64 KiB pipe; the rest waited in main's buffer.
+    EXPECT_EQ(r.summary.at("pipe_capacity"), 65536);
+    EXPECT_GE(r.summary.at("pipe_max_level").get<int>(), 3 * 16 * 1024);
+    EXPECT_GE(r.summary.at("buffer_max").get<int>(), 5) << r.summary.dump();
+    const Trace& t = *r.trace;
+    ActorId feeder, mainProc, pipe;
+    for (const ActorInfo& a : t.actors()) {
+        if (a.name == "QueueFeederThread") feeder = a.id;
+        if (a.name == "main") mainProc = a.id;
+        if (a.kind == ActorKind::Pipe) pipe = a.id;
+    }
+    ASSERT_TRUE(feeder.valid());
+    EXPECT_EQ(t.actor(feeder)->parent, mainProc);
+    bool feederBlockedOnPipe = false, mainBlocked = false;
+    State last = State::New;
+    for (const Event& e : t.events()) {
+        if (e.kind != EventKind::StateChange) continue;
+        if (e.actor == feeder) {
+            feederBlockedOnPipe |= e.state == State::BlockedIo && e.target == pipe;
+            last = e.state;
+        }
+        mainBlocked |= e.actor == mainProc && e.state == State::Blocked; // on the slots semaphore
+    }
+    EXPECT_TRUE(feederBlockedOnPipe);
+    EXPECT_FALSE(mainBlocked);
+    EXPECT_EQ(last, State::Terminated); // joined when main left
+}
+
+// Queue(maxsize): put() takes a slot of a semaphore in shared memory, so main blocks while maxsize
+// items are in the queue, and the consumer's get() lets it go on.
+TEST(IpcLesson, ABoundedQueueBlocksPutWhileItIsFull)
+{
+    const RunResult r = runLeakChecked(
+        "ipc", "queue-maxsize", { { "items", "12" }, { "item_kb", "16" }, { "maxsize", "2" }, { "get_ms", "40" } });
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    EXPECT_EQ(r.summary.at("order"), nlohmann::json({ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 }));
+    // Nine or so puts each wait for a get, 40 ms apart.
+    EXPECT_GT(r.summary.at("put_total_ms").get<double>(), 200.0) << r.summary.dump();
+    EXPECT_LE(r.summary.at("buffer_max").get<int>(), 2);
+    const Trace& t = *r.trace;
+    const ActorId sem = objectNamed(t, ActorKind::Semaphore);
+    ASSERT_TRUE(sem.valid());
+    EXPECT_EQ(t.actor(sem)->name, "Queue._sem(2)");
+    bool mainBlockedOnSem = false;
+    for (const Event& e : t.events()) {
+        if (e.kind == EventKind::ObjectLevel && e.actor == sem) {
+            EXPECT_GE(e.value, 0);
+            EXPECT_LE(e.value, 2);
+        }
+        mainBlockedOnSem |= e.kind == EventKind::StateChange && e.state == State::Blocked && e.target == sem;
+    }
+    EXPECT_TRUE(mainBlockedOnSem);
+}
+
 TEST(IpcPython, TheSameOutcomesAsCPython)
 {
     if (!havePython()) GTEST_SKIP() << "python3 is not installed";
@@ -153,6 +219,12 @@ TEST(IpcPython, TheSameOutcomesAsCPython)
             { { "workers", "2" }, { "increments", "50000" } }, { "final_value", "expected_value", "lost_updates" } },
         { "semaphore", "semaphore workers=5 permits=2 rounds=2 hold_ms=40",
             { { "workers", "5" }, { "permits", "2" }, { "hold_ms", "40" } }, { "max_inside", "permits" } },
+        { "queue", "queue items=10 item_kb=16 maxsize=0 get_ms=30",
+            { { "items", "10" }, { "item_kb", "16" }, { "maxsize", "0" }, { "get_ms", "30" } },
+            { "items_put", "items_got", "order", "in_order", "maxsize" } },
+        { "queue-maxsize", "queue items=10 item_kb=16 maxsize=2 get_ms=30",
+            { { "items", "10" }, { "item_kb", "16" }, { "maxsize", "2" }, { "get_ms", "30" } },
+            { "items_put", "items_got", "order", "in_order", "maxsize" } },
     };
     for (const Case& c : cases) {
         const nlohmann::json py = oracle(c.oracleArgs);
@@ -161,6 +233,16 @@ TEST(IpcPython, TheSameOutcomesAsCPython)
         ASSERT_EQ(en.outcome, RunOutcome::Completed) << en.error;
         for (const char* key : c.keys)
             EXPECT_EQ(en.summary.at(key), py.at(key)) << c.variant << ": " << key;
+        // A queue's put: next to nothing without maxsize (the feeder writes), seven or so waits
+        // for the consumer's 30 ms with maxsize=2, on both sides.
+        if (std::string(c.variant).rfind("queue", 0) == 0) {
+            const bool bounded = py.at("maxsize").get<int>() > 0;
+            for (const nlohmann::json* side : { &py, &en.summary }) {
+                const double put = side->at("put_total_ms").get<double>();
+                if (bounded) EXPECT_GT(put, 120.0) << c.variant << " " << side->dump();
+                else EXPECT_LT(put, 60.0) << c.variant << " " << side->dump();
+            }
+        }
     }
     // The race: both lose updates without the lock (see losesUpdates).
     std::string pyRuns, enRuns;

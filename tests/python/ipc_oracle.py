@@ -5,7 +5,8 @@
 
 Prints one JSON object with the keys of the engine's summary for that variant: pipe_capacity,
 pipe_max_level, bytes_transferred, writer_blocked_ms, eof_seen, broken_pipe (pipes); final_value,
-expected_value, lost_updates (shared counter); max_inside (semaphore).
+expected_value, lost_updates (shared counter); max_inside (semaphore); items_put, items_got, order,
+in_order, put_total_ms, max_put_ms, consumer_blocked_ms, maxsize (queue).
 """
 import fcntl
 import json
@@ -15,7 +16,7 @@ import sys
 import termios
 import time
 from array import array
-from multiprocessing import Process, Semaphore, Value
+from multiprocessing import Process, Queue, Semaphore, Value
 
 
 def level(fd):
@@ -144,11 +145,45 @@ def semaphore(workers=5, permits=2, rounds=2, hold_ms=60):
     return {"max_inside": most.value, "permits": permits}
 
 
+def consume(q, get_ms, report):
+    order, blocked = [], 0.0
+    while True:
+        t0 = time.perf_counter()
+        item = q.get()
+        blocked += time.perf_counter() - t0
+        if item is None:
+            break
+        order.append(item[0])  # the first byte says which item it is (as the engine's do)
+        time.sleep(get_ms / 1000)
+    report.put((order, blocked * 1000))
+
+
+def queue_demo(items=12, item_kb=16, maxsize=0, get_ms=40):
+    q, report = Queue(maxsize), Queue()
+    c = Process(target=consume, args=(q, get_ms, report))
+    c.start()
+    puts = []
+    for i in range(items):
+        data = bytearray(item_kb * 1024)
+        data[0] = i
+        t0 = time.perf_counter()
+        q.put(bytes(data))
+        puts.append((time.perf_counter() - t0) * 1000)
+    t0 = time.perf_counter()
+    q.put(None)
+    puts.append((time.perf_counter() - t0) * 1000)
+    order, blocked = report.get()
+    c.join()
+    return {"maxsize": maxsize, "items_put": items, "items_got": len(order), "order": order,
+            "in_order": order == list(range(items)), "put_total_ms": sum(puts), "max_put_ms": max(puts),
+            "consumer_blocked_ms": blocked}
+
+
 def main():
     variant = sys.argv[1]
     args = {k: int(v) for k, v in (kv.split("=", 1) for kv in sys.argv[2:])}
     fn = {"pipe": pipe_demo, "pipe-no-close": pipe_no_close, "broken-pipe": broken_pipe,
-          "shared-counter": shared_counter, "semaphore": semaphore}[variant]
+          "shared-counter": shared_counter, "semaphore": semaphore, "queue": queue_demo}[variant]
     print(json.dumps(fn(**args)))
 
 

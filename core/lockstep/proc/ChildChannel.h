@@ -21,6 +21,11 @@ public:
     // Sends one record stamped now. Returns false if the parent is gone.
     bool report(std::int32_t kind, std::int64_t a = 0, std::int64_t b = 0, std::int32_t line = 0) const;
     [[nodiscard]] int fd() const { return m_fd; }
+    // The run's time zero on CLOCK_MONOTONIC (steady_clock's clock), in ns: what now() subtracts.
+    [[nodiscard]] std::int64_t startNs() const
+    {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(m_start.time_since_epoch()).count();
+    }
 
 private:
     int m_fd;

@@ -265,6 +265,9 @@ void runIpcVariant(const ProcPlan& plan)
     case ProcVariant::Semaphore:
         semaphoreVariant(plan);
         break;
+    case ProcVariant::Queue:
+        runQueueVariant(plan);
+        break;
     default:
         break;
     }

@@ -9,5 +9,7 @@ namespace lockstep {
 
 // Runs plan.variant (an ipc variant) in main.
 void runIpcVariant(const ProcPlan& plan);
+// The queue variant (ProcQueueProgram.cpp): multiprocessing.Queue with its feeder thread.
+void runQueueVariant(const ProcPlan& plan);
 
 } // namespace lockstep

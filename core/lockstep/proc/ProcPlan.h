@@ -24,7 +24,8 @@ enum class ProcVariant : std::uint8_t {
     PipeNoClose,
     BrokenPipe,
     SharedCounter,
-    Semaphore, // engine "ipc"
+    Semaphore,
+    Queue, // engine "ipc"
 };
 [[nodiscard]] constexpr bool isIpc(ProcVariant v)
 {
@@ -32,7 +33,9 @@ enum class ProcVariant : std::uint8_t {
 }
 
 // The kernel objects of the ipc lesson, as ObjectId in the reports.
-enum ProcObject : int { kObjPipe = 0, kObjCounter = 1, kObjSemaphore = 2, kObjCount };
+// The queue variant: its pipe is kObjPipe, its slots semaphore (maxsize) kObjSemaphore, and the
+// feeder's buffer in the putting process kObjBuffer.
+enum ProcObject : int { kObjPipe = 0, kObjCounter = 1, kObjSemaphore = 2, kObjBuffer = 3, kObjCount };
 // Roles a process has on an object (ObjectAttach / ObjectDetach values).
 enum ProcRole : int { kRoleRead = 1, kRoleWrite = 2, kRoleWait = 4 };
 
@@ -85,6 +88,10 @@ enum ProcLine : int {
     kLineAcquire, // sem.acquire()
     kLineInside, // the section at most `permits` processes are in
     kLineRelease, // sem.release()
+    kLineQueue, // q = Queue(maxsize)
+    kLinePut, // q.put(...)
+    kLinePutNone, // q.put(None)
+    kLineGet, // q.get() in the consumer
     kLineCount
 };
 
@@ -114,6 +121,10 @@ struct ProcPlan {
     bool useLock = false; // shared-counter: with the Value's lock
     int permits = 2; // semaphore: Semaphore(permits)
     int holdMs = 60; // semaphore: time inside the section per round
+    int items = 12; // queue: items main puts (then None)
+    int itemBytes = 16 * 1024; // queue: bytes per item (its pickle)
+    int maxsize = 0; // queue: Queue(maxsize); 0 = unbounded
+    int getMs = 40; // queue: the consumer's work per item
     IpcShared* shared = nullptr; // set by Lockstep before the fork
 
     std::int32_t lines[kLineCount] = {};
@@ -144,6 +155,18 @@ enum ProcReport : std::int32_t {
     kReportEpipe, // os.write failed with EPIPE (BrokenPipeError)
     kReportHang, // b = ms main waited for an EOF that cannot come
     kReportWriteNs, // b = ns the writer spent in os.write in all
+    kReportFeeder, // from the queue's feeder thread: b = FeederPhase | item << 32
+    kReportPutNs, // b = ns one q.put() took
+    kReportGot, // b = item | ns the q.get() took << 32 (ms clipped to 32 bits of us: see ProcTree)
+};
+
+// What the feeder thread of a multiprocessing.Queue is doing (kReportFeeder).
+enum class FeederPhase : std::int32_t {
+    Started = 1, // the first put() started it
+    WaitBuffer, // the buffer is empty: waits on the queue's _notempty condition
+    Writing, // send_bytes(item): blocks while the pipe is full
+    Wrote, // the item is in the pipe (b's high half: ns the write took)
+    Exiting, // it took the sentinel close() appends and ends
 };
 
 enum class ProcPhase : std::int32_t { Work = 1, Sleep, Linger, Blocked, Unblocked, Close, Join };

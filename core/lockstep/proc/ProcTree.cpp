@@ -69,7 +69,9 @@ ProcTree::ProcTree(RunContext& ctx, const ProcPlan& plan) : m_ctx(ctx), m_plan(p
 {
     m_self = ::getpid();
     m_plan.observer = m_self;
-    if (m_plan.variant == ProcVariant::SharedCounter || m_plan.variant == ProcVariant::Semaphore) mapShared();
+    if (m_plan.variant == ProcVariant::SharedCounter || m_plan.variant == ProcVariant::Semaphore
+        || m_plan.variant == ProcVariant::Queue)
+        mapShared();
     m_results.resize(plan.variant == ProcVariant::Pool ? static_cast<std::size_t>(plan.tasks) : 0);
 }
 
@@ -135,10 +137,15 @@ void ProcTree::setState(Proc& p, State s, ActorId target, std::int64_t ts, std::
     if (p.state == s && p.stateTarget == target) return;
     p.state = s;
     p.stateTarget = target;
+    recordState(p.actor, s, target, ts, line);
+}
+
+void ProcTree::recordState(ActorId actor, State s, ActorId target, std::int64_t ts, std::int32_t line)
+{
     Event e;
     e.ts = ts;
     e.kind = EventKind::StateChange;
-    e.actor = p.actor;
+    e.actor = actor;
     e.state = s;
     e.target = target;
     e.line = line;
@@ -375,7 +382,9 @@ void ProcTree::mapShared()
     ::pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
     ::pthread_mutex_init(&m_shared->mutex, &attr);
     ::pthread_mutexattr_destroy(&attr);
-    ::sem_init(&m_shared->semaphore, 1, static_cast<unsigned>(m_plan.permits));
+    // The queue's BoundedSemaphore(maxsize) counts its free slots.
+    const int initial = m_plan.variant == ProcVariant::Queue ? m_plan.maxsize : m_plan.permits;
+    ::sem_init(&m_shared->semaphore, 1, static_cast<unsigned>(initial));
     m_plan.shared = m_shared;
 }
 
@@ -393,10 +402,15 @@ ProcTree::Object& ProcTree::object(int id)
 {
     Object& o = m_objects[id];
     if (!o.actor.valid()) {
-        static const char* const kNames[kObjCount] = { "pipe", "Value('i')", "Semaphore" };
-        static const ActorKind kKinds[kObjCount] = { ActorKind::Pipe, ActorKind::SharedMemory, ActorKind::Semaphore };
+        static const char* const kNames[kObjCount] = { "pipe", "Value('i')", "Semaphore", "Queue._buffer" };
+        static const ActorKind kKinds[kObjCount]
+            = { ActorKind::Pipe, ActorKind::SharedMemory, ActorKind::Semaphore, ActorKind::Queue };
+        const bool queue = m_plan.variant == ProcVariant::Queue;
         std::string name = kNames[id];
-        if (id == kObjSemaphore) name += "(" + std::to_string(m_plan.permits) + ")";
+        if (id == kObjSemaphore)
+            name = queue ? "Queue._sem(" + std::to_string(m_plan.maxsize) + ")"
+                         : name + "(" + std::to_string(m_plan.permits) + ")";
+        if (id == kObjPipe && queue) name = "Queue pipe";
         o.actor = m_ctx.addActor(kKinds[id], name, m_lockstep);
     }
     return o;
@@ -428,11 +442,12 @@ void ProcTree::sampleShared(std::int64_t ts)
     if (m_plan.variant == ProcVariant::SharedCounter) {
         const long v = m_shared->counter;
         if (v != object(kObjCounter).level) recordObject(EventKind::ObjectLevel, kObjCounter, v, {}, ts);
-    } else {
+    } else if (m_plan.variant == ProcVariant::Semaphore || m_plan.maxsize > 0) {
+        const int capacity = m_plan.variant == ProcVariant::Queue ? m_plan.maxsize : m_plan.permits;
         int count = 0;
         ::sem_getvalue(&m_shared->semaphore, &count);
         if (object(kObjSemaphore).capacity < 0)
-            recordObject(EventKind::ObjectCapacity, kObjSemaphore, m_plan.permits, {}, ts);
+            recordObject(EventKind::ObjectCapacity, kObjSemaphore, capacity, {}, ts);
         if (count != object(kObjSemaphore).level) recordObject(EventKind::ObjectLevel, kObjSemaphore, count, {}, ts);
     }
 }

@@ -119,6 +119,13 @@ private:
     IpcShared* m_shared = nullptr;
     bool m_eofSeen = false, m_brokenPipe = false;
     std::int64_t m_hangMs = 0, m_writerNs = 0;
+    // The queue variant: the feeder thread of main's Queue, and what put / get / the feeder took.
+    void recordState(ActorId actor, State s, ActorId target, std::int64_t ts, std::int32_t line);
+    void onFeeder(Proc& main, FeederPhase phase, std::int64_t value, std::int64_t ts, std::int32_t line);
+    ActorId m_feeder;
+    State m_feederState = State::New;
+    std::int64_t m_putNs = 0, m_maxPutNs = 0, m_feederWriteUs = 0, m_getUs = 0;
+    std::vector<int> m_gotOrder;
     std::optional<std::int64_t> m_bytesTransferred, m_finalValue;
 
     // What the summary reports besides the processes.

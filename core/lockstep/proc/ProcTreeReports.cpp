@@ -189,6 +189,24 @@ void ProcTree::onRecord(const ChildRecord& r)
     case kReportWriteNs:
         m_writerNs = r.b;
         break;
+    case kReportFeeder:
+        onFeeder(p, static_cast<FeederPhase>(pairLow(r.b)), pairHigh(r.b), r.ts, r.line);
+        break;
+    case kReportPutNs: {
+        m_putNs += r.b;
+        m_maxPutNs = std::max(m_maxPutNs, r.b);
+        p.ioTarget = {};
+        Event e = line;
+        e.actor = p.actor;
+        record(e);
+        break;
+    }
+    case kReportGot: {
+        m_getUs += pairHigh(r.b);
+        if (pairLow(r.b) >= 0) m_gotOrder.push_back(pairLow(r.b));
+        say(p, pairLow(r.b) >= 0 ? "q.get() -> item " + std::to_string(pairLow(r.b)) : std::string("q.get() -> None"));
+        break;
+    }
     case kReportExiting:
     default: {
         Event e = line;
@@ -196,6 +214,37 @@ void ProcTree::onRecord(const ChildRecord& r)
         record(e);
         break;
     }
+    }
+}
+
+void ProcTree::onFeeder(Proc& main, FeederPhase phase, std::int64_t value, std::int64_t ts, std::int32_t line)
+{
+    if (!m_feeder.valid()) m_feeder = m_ctx.addActor(ActorKind::Thread, "QueueFeederThread", main.actor);
+    const auto enter = [&](State s, ActorId target) {
+        if (s == m_feederState) return;
+        m_feederState = s;
+        recordState(m_feeder, s, target, ts, line);
+    };
+    switch (phase) {
+    case FeederPhase::Started:
+        enter(State::Running, {});
+        break;
+    case FeederPhase::WaitBuffer: // self._notempty.wait(): nothing buffered
+        enter(State::Waiting, object(kObjBuffer).actor);
+        break;
+    case FeederPhase::Writing: {
+        // send_bytes(): blocked while the pipe has no room for the item.
+        const bool waits = (value & 0x10000) != 0;
+        enter(waits ? State::BlockedIo : State::Running, waits ? object(kObjPipe).actor : ActorId {});
+        break;
+    }
+    case FeederPhase::Wrote:
+        m_feederWriteUs += value;
+        enter(State::Running, {});
+        break;
+    case FeederPhase::Exiting:
+        enter(State::Terminated, {});
+        break;
     }
 }
 
@@ -267,6 +316,24 @@ void ProcTree::fillSummary(nlohmann::json& summary) const
         summary["permits"] = m_plan.permits;
         summary["max_inside"] = m_shared ? m_shared->maxInside.load() : 0;
         break;
+    case ProcVariant::Queue: {
+        bool inOrder = true;
+        for (std::size_t i = 0; i < m_gotOrder.size(); ++i)
+            inOrder = inOrder && m_gotOrder[i] == static_cast<int>(i);
+        summary["maxsize"] = m_plan.maxsize;
+        summary["items_put"] = m_plan.items;
+        summary["items_got"] = m_gotOrder.size();
+        summary["order"] = m_gotOrder;
+        summary["in_order"] = inOrder;
+        summary["put_total_ms"] = static_cast<double>(m_putNs) / 1e6;
+        summary["max_put_ms"] = static_cast<double>(m_maxPutNs) / 1e6;
+        summary["feeder_write_ms"] = static_cast<double>(m_feederWriteUs) / 1e3;
+        summary["consumer_blocked_ms"] = static_cast<double>(m_getUs) / 1e3;
+        summary["pipe_capacity"] = m_objects[kObjPipe].capacity;
+        summary["pipe_max_level"] = m_objects[kObjPipe].maxLevel;
+        summary["buffer_max"] = m_objects[kObjBuffer].maxLevel;
+        break;
+    }
     default:
         break;
     }

@@ -29,6 +29,7 @@ const std::vector<VariantInfo>& variants()
         { "broken-pipe", ProcVariant::BrokenPipe, {}, ProcEngine::Ipc },
         { "shared-counter", ProcVariant::SharedCounter, { "workers", "increments", "lock" }, ProcEngine::Ipc },
         { "semaphore", ProcVariant::Semaphore, { "workers", "permits", "rounds", "hold_ms" }, ProcEngine::Ipc },
+        { "queue", ProcVariant::Queue, { "items", "item_kb", "maxsize", "get_ms" }, ProcEngine::Ipc },
     };
     return table;
 }
@@ -112,6 +113,13 @@ ProcPlan parseProcessesConfig(const nlohmann::json& config, const ConfigReader::
         plan.permits = r.integer("permits", 2, 1, kMaxChildren);
         plan.rounds = r.integer("rounds", 2, 1, 100);
         plan.holdMs = r.integer("hold_ms", 60, 1, 2000);
+        break;
+    case ProcVariant::Queue:
+        plan.children = 1;
+        plan.items = r.integer("items", 12, 1, 64);
+        plan.itemBytes = r.integer("item_kb", 16, 1, 256) * 1024;
+        plan.maxsize = r.integer("maxsize", 0, 0, 64);
+        plan.getMs = r.integer("get_ms", 40, 0, 2000);
         break;
     }
     return plan;

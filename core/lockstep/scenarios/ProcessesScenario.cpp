@@ -90,6 +90,12 @@ void findLines(const SnippetLines& snippet, ProcPlan& plan)
         plan.lines[kLineIncrement] = plan.useLock ? locked : snippet.find("v.value += 1", locked + 1);
         break;
     }
+    case ProcVariant::Queue:
+        def = "def queue_demo(";
+        spots = { { kLineQueue, "Queue(maxsize)" }, { kLineFork, ".start()" }, { kLineChildSide, ".start()" },
+            { kLinePut, "q.put(bytes(" }, { kLinePutNone, "q.put(None)" }, { kLineJoin, ".join()" } };
+        plan.lines[kLineGet] = snippet.find("q.get()", snippet.find("def consume("));
+        break;
     case ProcVariant::Semaphore: {
         def = "def semaphore(";
         spots = { { kLineFork, ".start()" }, { kLineJoin, ".join()" } };
