@@ -130,7 +130,11 @@ void FuturesView::paintEvent(QPaintEvent*)
             Qt::AlignLeft | Qt::AlignVCenter, task);
     }
 
+    const double workersBottom = workerCol.top() + u * 1.6
+        + static_cast<double>(m.workers().size()) * (workerH + u * 0.4);
+
     heading(futureCol, tr("futures (as CPython names their states)"));
+    std::vector<QRectF> cards(m.futures().size());
     const auto& fs = m.futures();
     const int n = static_cast<int>(fs.size());
     const int cols = std::max(1, static_cast<int>(std::floor(futureCol.width() / (u * 11))));
@@ -142,6 +146,7 @@ void FuturesView::paintEvent(QPaintEvent*)
         const QRectF r(futureCol.left() + (i % cols) * (cw + u * 0.4),
             futureCol.top() + u * 1.6 + (i / cols) * (ch + u * 0.4), cw, ch);
         if (r.bottom() > all.bottom()) break;
+        cards[static_cast<std::size_t>(i)] = r;
         const StateStyle& style = Palette::style(paletteState(f.state));
         ViewPainter::card(p, r, style.fill, QColor(), u * 0.3);
         p.setPen(style.ink);
@@ -160,6 +165,53 @@ void FuturesView::paintEvent(QPaintEvent*)
             detail = ViewPainter::actorName(*trace, f.worker);
         ViewPainter::elidedText(p, QRectF(r.left() + u * 0.4, r.top() + u * 1.25, r.width() - u * 0.8, u * 1.0),
             Qt::AlignLeft | Qt::AlignVCenter, detail);
+    }
+
+    // What came back to MainThread, in the order it printed it (result(), as_completed, map), and an
+    // arrow from each of the last few futures it got, numbered as they came back.
+    const auto& printed = m.printed();
+    if (printed.empty()) return;
+    const int shown = std::min<int>(static_cast<int>(printed.size()), 8);
+    const double lineH = u * 1.15;
+    const double boxH = u * 1.8 + lineH * shown;
+    const double boxTop = workersBottom + u * 0.6;
+    if (boxTop + boxH > all.bottom() + 1) return; // no room below the workers
+    const QRectF box(workerCol.left(), boxTop, workerCol.width(), boxH);
+    ViewPainter::card(p, box, Palette::panel(), Palette::border(), u * 0.3);
+    p.setFont(bold);
+    p.setPen(Palette::foreground());
+    ViewPainter::elidedText(p, QRectF(box.left() + u * 0.5, box.top() + u * 0.2, box.width() - u, u * 1.2),
+        Qt::AlignLeft | Qt::AlignVCenter, tr("MainThread got"));
+    p.setFont(ViewPainter::resized(base, 0.9));
+    const std::size_t first = printed.size() - static_cast<std::size_t>(shown);
+    std::vector<double> lineY(printed.size(), -1);
+    for (std::size_t k = first; k < printed.size(); ++k) {
+        const double y = box.top() + u * 1.5 + static_cast<double>(k - first) * lineH;
+        lineY[k] = y + lineH / 2;
+        p.setPen(k + 1 == printed.size() ? Palette::foreground() : Palette::mutedText());
+        ViewPainter::elidedText(p, QRectF(box.left() + u * 0.5, y, box.width() - u, lineH),
+            Qt::AlignLeft | Qt::AlignVCenter, ViewPainter::qstr(printed[k]));
+    }
+    // The futures whose outcome MainThread printed, newest three: card -> its line in the box.
+    int resultsShown = 0;
+    for (int order = static_cast<int>(fs.size()); order >= 1 && resultsShown < 3; --order) {
+        for (std::size_t i = 0; i < fs.size(); ++i) {
+            if (fs[i].resultOrder != order || cards[i].isNull()) continue;
+            // The printed line that names this future ("3: 30").
+            const std::string prefix = std::to_string(i) + ": ";
+            for (std::size_t k = first; k < printed.size(); ++k) {
+                if (printed[k].rfind(prefix, 0) != 0) continue;
+                const QPointF from(cards[i].left(), cards[i].center().y());
+                const QPointF to(box.right(), lineY[k]);
+                const QPen pen(Palette::accent(), std::max(1.5, u * 0.12));
+                ViewPainter::curvedArrow(p, from, to, 0.2, pen, u * 0.5);
+                const QPointF mid = (from + to) / 2;
+                ViewPainter::chip(p, QPointF(mid.x() - u * 0.6, mid.y() - u * 0.6), QStringLiteral("#%1").arg(order),
+                    Palette::accent(), Palette::background(), ViewPainter::resized(base, 0.85));
+                ++resultsShown;
+                break;
+            }
+        }
     }
 }
 

@@ -1014,6 +1014,10 @@
         <source>in the call queue</source>
         <translation>在调用队列中</translation>
     </message>
+    <message>
+        <source>MainThread got</source>
+        <translation>MainThread 收到的</translation>
+    </message>
 </context>
 <context>
     <name>lockstep::ui::GeneratorView</name>
