@@ -25,7 +25,7 @@ State paletteState(const std::string& s)
 
 } // namespace
 
-FuturesView::FuturesView(QWidget* parent) : LessonView(parent)
+FuturesView::FuturesView(QWidget* parent) : ReplayedView(parent)
 {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setMinimumSize(320, 240);
@@ -40,20 +40,6 @@ bool FuturesView::appliesTo(const Trace& trace) const
 QString FuturesView::title() const
 {
     return tr("Pool and futures");
-}
-
-void FuturesView::setTrace(std::shared_ptr<const Trace> trace)
-{
-    m_replay.setTrace(std::move(trace));
-    m_replay.seek(m_cursor);
-    update();
-}
-
-void FuturesView::setCursor(std::int64_t ts)
-{
-    m_cursor = ts;
-    m_replay.seek(m_cursor);
-    update();
 }
 
 void FuturesView::paintEvent(QPaintEvent*)

@@ -9,7 +9,7 @@
 
 namespace lockstep::ui {
 
-ProcessTreeView::ProcessTreeView(QWidget* parent) : LessonView(parent)
+ProcessTreeView::ProcessTreeView(QWidget* parent) : ReplayedView(parent)
 {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setMinimumSize(320, 240);
@@ -23,20 +23,6 @@ bool ProcessTreeView::appliesTo(const Trace& trace) const
 QString ProcessTreeView::title() const
 {
     return tr("Process tree");
-}
-
-void ProcessTreeView::setTrace(std::shared_ptr<const Trace> trace)
-{
-    m_replay.setTrace(std::move(trace));
-    m_replay.seek(m_cursor);
-    update();
-}
-
-void ProcessTreeView::setCursor(std::int64_t ts)
-{
-    m_cursor = ts;
-    m_replay.seek(m_cursor);
-    update();
 }
 
 void ProcessTreeView::paintEvent(QPaintEvent*)

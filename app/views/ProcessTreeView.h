@@ -1,8 +1,7 @@
 #pragma once
 
 #include "render/ProcessTreeModel.h"
-#include "views/LessonView.h"
-#include "views/TraceReplay.h"
+#include "views/ReplayedView.h"
 
 #include <QHash>
 #include <QPointF>
@@ -13,17 +12,14 @@ namespace lockstep::ui {
 
 // The process tree as `ps -o pid,ppid,stat` would show it at the cursor (ProcessTreePainter draws
 // it, the same way the exports do).
-class ProcessTreeView final : public LessonView {
+class ProcessTreeView final : public ReplayedView<ProcessTreeModel> {
     Q_OBJECT
 public:
     explicit ProcessTreeView(QWidget* parent = nullptr);
 
     [[nodiscard]] bool appliesTo(const Trace& trace) const override;
     [[nodiscard]] QString title() const override;
-    void setTrace(std::shared_ptr<const Trace> trace) override;
-    void setCursor(std::int64_t ts) override;
 
-    [[nodiscard]] const ProcessTreeModel& model() const { return m_replay.model(); }
     // Where the card of `actor` is drawn (centre, in widget coordinates; null if it has none).
     [[nodiscard]] QPointF cardCentre(ActorId actor) const { return m_centres.value(actor.value); }
     [[nodiscard]] QSize sizeHint() const override { return { 1280, 800 }; }
@@ -32,8 +28,6 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
-    TraceReplay<ProcessTreeModel> m_replay;
-    std::int64_t m_cursor = std::numeric_limits<std::int64_t>::max();
     QHash<std::uint32_t, QPointF> m_centres;
 };
 

@@ -5,6 +5,7 @@
 #include "views/FuturesView.h"
 #include "views/GeneratorView.h"
 #include "views/GilView.h"
+#include "views/IoModelsView.h"
 #include "views/ProcessTreeView.h"
 #include "views/StateBoard.h"
 #include "views/SyncObjectsView.h"
@@ -15,7 +16,8 @@ namespace lockstep::ui {
 std::vector<LessonView*> ViewFactory::createViews(QWidget* parent)
 {
     return {new StateBoard(parent), new WaitForGraphView(parent), new SyncObjectsView(parent), new GilView(parent),
-            new ConditionView(parent), new FdGridView(parent), new GeneratorView(parent), new ProcessTreeView(parent), new FuturesView(parent)};
+            new ConditionView(parent), new FdGridView(parent), new GeneratorView(parent), new ProcessTreeView(parent), new FuturesView(parent),
+            new IoModelsView(parent)};
 }
 
 } // namespace lockstep::ui

@@ -1208,6 +1208,81 @@ the first call must be next()</source>
     </message>
 </context>
 <context>
+    <name>lockstep::ui::IoModelsView</name>
+    <message>
+        <source>I/O models</source>
+        <translation>I/O 模型</translation>
+    </message>
+    <message>
+        <source>No receiver has started yet.</source>
+        <translation>还没有接收方开始。</translation>
+    </message>
+    <message>
+        <source>One message, two phases: waiting for the data, then copying it into the process</source>
+        <translation>一条消息，两个阶段：先等待数据，再把它拷贝进进程</translation>
+    </message>
+    <message>
+        <source>waiting: asleep in recv()</source>
+        <translation>等待：睡在 recv() 里</translation>
+    </message>
+    <message>
+        <source>waiting: recv() → EAGAIN, again and again</source>
+        <translation>等待：recv() → EAGAIN，一遍又一遍</translation>
+    </message>
+    <message>
+        <source>waiting: asleep in select()</source>
+        <translation>等待：睡在 select() 里</translation>
+    </message>
+    <message>
+        <source>waiting: own work until SIGIO</source>
+        <translation>等待：做自己的工作，直到 SIGIO</translation>
+    </message>
+    <message>
+        <source>waiting: own work until the completion</source>
+        <translation>等待：做自己的工作，直到完成事件</translation>
+    </message>
+    <message>
+        <source>1 system call</source>
+        <translation>1 次系统调用</translation>
+    </message>
+    <message>
+        <source>%1 system calls</source>
+        <translation>%1 次系统调用</translation>
+    </message>
+    <message>
+        <source>%1 EAGAIN</source>
+        <translation>%1 次 EAGAIN</translation>
+    </message>
+    <message>
+        <source>CPU %1 ms</source>
+        <translation>CPU %1 毫秒</translation>
+    </message>
+    <message>
+        <source>waited %1 ms</source>
+        <translation>等待了 %1 毫秒</translation>
+    </message>
+    <message>
+        <source>copied by the kernel before the completion</source>
+        <translation>完成事件之前已由内核拷贝</translation>
+    </message>
+    <message>
+        <source>copy %1 µs in the process</source>
+        <translation>进程内拷贝 %1 微秒</translation>
+    </message>
+    <message>
+        <source>thread blocked</source>
+        <translation>线程阻塞过</translation>
+    </message>
+    <message>
+        <source>thread never blocked</source>
+        <translation>线程从未阻塞</translation>
+    </message>
+    <message>
+        <source>own work: %1 turns</source>
+        <translation>自己的工作：%1 轮</translation>
+    </message>
+</context>
+<context>
     <name>lockstep::ui::LessonBrowser</name>
     <message>
         <source>Lessons</source>

@@ -7,6 +7,7 @@
 #include "render/TimelineExporter.h"
 #include "render/ViewPainter.h"
 #include "views/FuturesView.h"
+#include "views/IoModelsView.h"
 #include "views/ProcessTreeView.h"
 
 #include "lockstep/lesson/LessonLoader.h"
@@ -291,4 +292,38 @@ TEST(ProcessTreeView, AQueuesPipeAndBufferAreWhatTheEngineRecorded)
             EXPECT_EQ(o.level, 0) << ViewPainter::actorName(t, o.id).toStdString();
         }
     }
+}
+
+// The io-models view tells what the summary says: each model's phases and what its receive cost.
+TEST(IoModelsView, EachModelsPhasesAndCostsAreWhatTheEngineMeasured)
+{
+    const RunResult r = run("io-models", "compare", { { "delay_ms", "100" }, { "bytes", "16384" } });
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    IoModelsView view;
+    view.resize(1280, 800);
+    view.setTrace(r.trace);
+    ASSERT_TRUE(view.appliesTo(*r.trace));
+    // 50 ms in: the blocking receiver is asleep in recv(), waiting for the data.
+    view.setCursor(50'000'000);
+    ASSERT_FALSE(view.model().receivers().empty());
+    const auto& first = view.model().receivers().front();
+    EXPECT_EQ(first.model, "blocking");
+    EXPECT_EQ(first.phase, IoModelsModel::Phase::Waiting);
+    EXPECT_EQ(first.state, State::BlockedIo);
+    save(view, "io_models_blocking_waits");
+    view.setCursor(std::numeric_limits<std::int64_t>::max());
+    const auto& rs = view.model().receivers();
+    ASSERT_EQ(rs.size(), 5U);
+    const auto& models = r.summary.at("models");
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+        const auto& m = models.at(i);
+        EXPECT_EQ(rs[i].model, m.at("model").get<std::string>());
+        EXPECT_EQ(rs[i].phase, IoModelsModel::Phase::Done) << rs[i].model;
+        if (!m.at("available").get<bool>()) continue;
+        EXPECT_EQ(rs[i].syscalls, m.at("syscalls").get<std::int64_t>()) << rs[i].model;
+        EXPECT_EQ(rs[i].eagain, m.at("eagain").get<std::int64_t>()) << rs[i].model;
+        EXPECT_EQ(rs[i].copiedByKernel, m.at("copied_by") == "kernel") << rs[i].model;
+        EXPECT_EQ(rs[i].threadBlocked, m.at("thread_blocked").get<bool>()) << rs[i].model;
+    }
+    save(view, "io_models_compare");
 }

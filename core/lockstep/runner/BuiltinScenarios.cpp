@@ -6,6 +6,7 @@
 #include "lockstep/scenarios/FuturesScenario.h"
 #include "lockstep/scenarios/GeneratorScenario.h"
 #include "lockstep/scenarios/GilScenario.h"
+#include "lockstep/scenarios/IoModelsScenario.h"
 #include "lockstep/scenarios/IomuxScenario.h"
 #include "lockstep/scenarios/ProcessesScenario.h"
 
@@ -23,6 +24,7 @@ ScenarioRegistry& ScenarioRegistry::instance()
         registry.add("processes", &makeProcessesScenario);
         registry.add("ipc", &makeIpcScenario);
         registry.add("futures", &makeFuturesScenario);
+        registry.add("io_models", &makeIoModelsScenario);
         return registry;
     }();
     return s_instance;
