@@ -173,10 +173,15 @@ TEST(FuturesPython, ScriptTranscriptsEqualCPythonsOnRandomCases)
 
 // ProcessPoolExecutor on real processes: the same transcripts as CPython's (fork start method) on
 // random cases whose outcome CPython itself does not leave to chance. A cancel is tried only on
-// the first task (always RUNNING in the call queue by then: False) or on one past the call
-// queue's max_workers + 1 items (never there yet: True); between those, and with
+// the first task (always RUNNING in the call queue by then: False), or, with map, on one past the
+// call queue's max_workers + 1 items (never there yet: True). Between those, and with
 // shutdown(cancel_futures=True), what the manager thread moved before the cancel depends on when
-// it got the GIL, and python3 itself prints different transcripts from run to run.
+// it got the GIL, and python3 itself prints different transcripts from run to run. And when the
+// manager notifies such a cancelled future (which as_completed and wait report) depends on whether
+// a worker process has already taken the first item when the manager tops the call queue up: a
+// race between the worker processes' start and the manager thread, on both sides (a run under
+// ThreadSanitizer, whose threads are slower than the children's few system calls, loses it the
+// other way).
 TEST(FuturesPython, ProcessPoolTranscriptsEqualCPythonsOnRandomCases)
 {
     if (!test::havePython()) GTEST_SKIP() << "python3 is not installed";
@@ -196,7 +201,8 @@ TEST(FuturesPython, ProcessPoolTranscriptsEqualCPythonsOnRandomCases)
         const int lastSafe = c.workers + 1;
         if (rng() % 2 == 0) c.cancel = -1;
         else if (rng() % 2 == 0) c.cancel = 0;
-        else if (n > lastSafe) c.cancel = lastSafe + static_cast<int>(rng() % static_cast<unsigned>(n - lastSafe));
+        else if (n > lastSafe && c.mode == "map")
+            c.cancel = lastSafe + static_cast<int>(rng() % static_cast<unsigned>(n - lastSafe));
         else c.cancel = -1;
         if (!wellSeparated(c, 40)) continue;
         const std::string args = "'" + c.tasks() + "' " + std::to_string(c.workers) + " " + c.mode + " "

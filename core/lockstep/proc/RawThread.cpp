@@ -5,6 +5,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 
+#include <cstdint>
+
 namespace lockstep::rawthread {
 
 #if defined(__x86_64__) || defined(__aarch64__)
@@ -52,17 +54,61 @@ LOCKSTEP_RAW std::int64_t monotonicNs()
     return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
+namespace {
+
+#if defined(__x86_64__)
+// clone(2) itself, not glibc's wrapper: ThreadSanitizer intercepts clone() and runs its own code in
+// the child. The child starts on `top` with fn and arg on it, calls fn(arg) and leaves with
+// exit(2) (this thread only), never returning into the parent's frame.
+LOCKSTEP_RAW long cloneThread(long flags, char* top, std::int32_t* ctid, int (*fn)(void*), void* arg)
+{
+    auto* sp = reinterpret_cast<void**>(reinterpret_cast<std::uintptr_t>(top) & ~std::uintptr_t { 15 });
+    *--sp = arg;
+    *--sp = reinterpret_cast<void*>(fn);
+    long ret;
+    register long r10 __asm__("r10") = reinterpret_cast<long>(ctid); // child_tid
+    register long r8 __asm__("r8") = 0; // tls: none
+    __asm__ volatile("syscall\n\t"
+                     "testq %%rax, %%rax\n\t"
+                     "jnz 1f\n\t"
+                     "xorl %%ebp, %%ebp\n\t" // the child: no frame to return to
+                     "popq %%rax\n\t" // fn
+                     "popq %%rdi\n\t" // arg
+                     "andq $-16, %%rsp\n\t"
+                     "call *%%rax\n\t"
+                     "movl %%eax, %%edi\n\t"
+                     "movl $60, %%eax\n\t" // SYS_exit
+                     "syscall\n\t"
+                     "hlt\n\t"
+                     "1:\n\t"
+                     : "=a"(ret)
+                     : "a"(static_cast<long>(SYS_clone)), "D"(flags), "S"(sp), "d"(0L), "r"(r10), "r"(r8)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+#else
+long cloneThread(long flags, char* top, std::int32_t* ctid, int (*fn)(void*), void* arg)
+{
+    return ::clone(fn, top, static_cast<int>(flags), arg, nullptr, nullptr, reinterpret_cast<pid_t*>(ctid));
+}
+#endif
+
+} // namespace
+
 int start(int (*fn)(void*), void* arg, void* stack, std::size_t size, std::atomic<std::int32_t>& exited)
 {
     exited.store(1);
     // A thread of this process sharing everything, its TLS included (no CLONE_SETTLS: fn must not
     // use it). The kernel zeroes `exited` and wakes its futex when the thread ends.
-    const int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM
+    const long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM
         | CLONE_CHILD_CLEARTID;
     char* top = static_cast<char*>(stack) + size;
-    const int tid = ::clone(fn, top, flags, arg, nullptr, nullptr, reinterpret_cast<pid_t*>(&exited));
-    if (tid < 0) exited.store(0);
-    return tid;
+    const long tid = cloneThread(flags, top, reinterpret_cast<std::int32_t*>(&exited), fn, arg);
+    if (tid < 0) {
+        exited.store(0);
+        return -1;
+    }
+    return static_cast<int>(tid);
 }
 
 void join(std::atomic<std::int32_t>& exited)
