@@ -7,6 +7,7 @@
 #include "views/GilView.h"
 #include "views/IoModelsView.h"
 #include "views/ProcessTreeView.h"
+#include "views/ServersView.h"
 #include "views/StateBoard.h"
 #include "views/SyncObjectsView.h"
 #include "views/WaitForGraphView.h"
@@ -17,7 +18,7 @@ std::vector<LessonView*> ViewFactory::createViews(QWidget* parent)
 {
     return {new StateBoard(parent), new WaitForGraphView(parent), new SyncObjectsView(parent), new GilView(parent),
             new ConditionView(parent), new FdGridView(parent), new GeneratorView(parent), new ProcessTreeView(parent), new FuturesView(parent),
-            new IoModelsView(parent)};
+            new IoModelsView(parent), new ServersView(parent)};
 }
 
 } // namespace lockstep::ui

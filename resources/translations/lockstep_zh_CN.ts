@@ -1811,6 +1811,37 @@ Run the lesson, or use Run ▸ Compare all variants to see them side by side.</s
     </message>
 </context>
 <context>
+    <name>lockstep::ui::ServersView</name>
+    <message>
+        <source>Servers</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>No server has started yet.</source>
+        <translation>还没有服务器启动。</translation>
+    </message>
+    <message>
+        <source>threads</source>
+        <translation>线程</translation>
+    </message>
+    <message>
+        <source>processes</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <source>connections</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>%1 %2 (peak %3)</source>
+        <translation>%1 %2（峰值 %3）</translation>
+    </message>
+    <message>
+        <source>%1 requests · p50 %2 ms · p99 %3 ms · %4 req/s</source>
+        <translation>%1 个请求 · p50 %2 毫秒 · p99 %3 毫秒 · 每秒 %4 个</translation>
+    </message>
+</context>
+<context>
     <name>lockstep::ui::StateBoard</name>
     <message>
         <source>State board</source>

@@ -498,7 +498,7 @@ TEST(ViewFactory, OneOfEachAndAppliesToPicksTheLessonsViews)
 {
     QWidget parent;
     const auto views = ViewFactory::createViews(&parent);
-    ASSERT_EQ(views.size(), 9u);
+    ASSERT_EQ(views.size(), 11u);
     const DeadlockTrace d = deadlockTrace();
     int applying = 0;
     for (LessonView* v : views) {

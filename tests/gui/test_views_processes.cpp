@@ -9,6 +9,7 @@
 #include "views/FuturesView.h"
 #include "views/IoModelsView.h"
 #include "views/ProcessTreeView.h"
+#include "views/ServersView.h"
 
 #include "lockstep/lesson/LessonLoader.h"
 #include "lockstep/runner/LessonRunner.h"
@@ -326,4 +327,30 @@ TEST(IoModelsView, EachModelsPhasesAndCostsAreWhatTheEngineMeasured)
         EXPECT_EQ(rs[i].threadBlocked, m.at("thread_blocked").get<bool>()) << rs[i].model;
     }
     save(view, "io_models_compare");
+}
+
+// The servers view tells what the race's summary says: per server, its peaks and its requests.
+TEST(ServersView, EachServersPeaksAndLatenciesAreWhatTheEngineMeasured)
+{
+    const RunResult r = run("servers", "race", { { "clients", "4" }, { "requests", "5" }, { "work_us", "100" } });
+    ASSERT_EQ(r.outcome, RunOutcome::Completed) << r.error;
+    ServersView view;
+    view.resize(1280, 900);
+    view.setTrace(r.trace);
+    ASSERT_TRUE(view.appliesTo(*r.trace));
+    view.setCursor(std::numeric_limits<std::int64_t>::max());
+    const auto& servers = view.model().servers();
+    const auto& race = r.summary.at("race");
+    ASSERT_EQ(servers.size(), race.size());
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+        const auto& e = race.at(i);
+        EXPECT_EQ(servers[i].design, e.at("server").get<std::string>());
+        EXPECT_EQ(servers[i].latencyUs.size(), e.at("requests").get<std::size_t>()) << servers[i].design;
+        EXPECT_EQ(servers[i].maxThreads, e.at("max_threads").get<int>()) << servers[i].design;
+        EXPECT_EQ(servers[i].maxProcesses, e.at("max_processes").get<int>()) << servers[i].design;
+        EXPECT_EQ(servers[i].maxFds, e.at("max_fds").get<int>()) << servers[i].design;
+        EXPECT_NEAR(ServersModel::percentileMs(servers[i], 0.99), e.at("latency_ms").at("p99").get<double>(), 0.01)
+            << servers[i].design;
+    }
+    save(view, "servers_race");
 }

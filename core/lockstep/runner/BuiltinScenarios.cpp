@@ -9,6 +9,7 @@
 #include "lockstep/scenarios/IoModelsScenario.h"
 #include "lockstep/scenarios/IomuxScenario.h"
 #include "lockstep/scenarios/ProcessesScenario.h"
+#include "lockstep/scenarios/ServersScenario.h"
 
 namespace lockstep {
 
@@ -25,6 +26,7 @@ ScenarioRegistry& ScenarioRegistry::instance()
         registry.add("ipc", &makeIpcScenario);
         registry.add("futures", &makeFuturesScenario);
         registry.add("io_models", &makeIoModelsScenario);
+        registry.add("servers", &makeServersScenario);
         return registry;
     }();
     return s_instance;
