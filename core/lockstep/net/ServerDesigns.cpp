@@ -189,6 +189,7 @@ void forkPerClient(ServerRig& rig)
             errno = 0;
             const int status = rig.ctx().reapChild(*it, block); // waitpid, and untracked once reaped
             if (status >= 0 || errno == ECHILD) {
+                rig.reaped(*it);
                 rig.processes(-1);
                 it = children.erase(it);
             } else {
@@ -214,6 +215,8 @@ void forkPerClient(ServerRig& rig)
             throw sysError("fork");
         }
         rig.ctx().trackChild(pid);
+        rig.forked(pid);
+        if (rig.ctx().cancelled()) ::kill(pid, SIGKILL); // forked as a cancel came in
         children.insert(pid);
         rig.processes(+1);
         rig.closed(fd); // the child has its own copy; the parent's goes
@@ -419,6 +422,20 @@ void ServerRig::wakeAll()
     std::lock_guard lock(m_mutex);
     for (int fd : m_open)
         ::shutdown(fd, SHUT_RDWR);
+    for (pid_t pid : m_children)
+        ::kill(pid, SIGKILL); // reaped by the fork server's loop, or by the run's end
+}
+
+void ServerRig::forked(pid_t pid)
+{
+    std::lock_guard lock(m_mutex);
+    m_children.insert(pid);
+}
+
+void ServerRig::reaped(pid_t pid)
+{
+    std::lock_guard lock(m_mutex);
+    m_children.erase(pid);
 }
 
 void ServerRig::setLane(ActorId lane)

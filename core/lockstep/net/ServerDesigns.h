@@ -8,6 +8,8 @@
 #include "lockstep/net/Servers.h"
 #include "lockstep/sync/Queue.h"
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -44,6 +46,9 @@ public:
     // A connection accepted (tracked, so that a cancel can shut it down) or closed.
     void opened(int fd);
     void closed(int fd);
+    // fork-per-client's children: killed on cancel (a child waits for a client that may be gone).
+    void forked(pid_t pid);
+    void reaped(pid_t pid);
     [[nodiscard]] int maxThreads() const { return m_maxThreads.load(); }
     [[nodiscard]] int maxProcesses() const { return m_maxProcesses.load(); }
     [[nodiscard]] int maxFds() const { return m_maxFds.load(); }
@@ -72,6 +77,7 @@ private:
     std::atomic<std::uint64_t> m_maxRss { 0 };
     std::mutex m_mutex;
     std::set<int> m_open; // connections open now
+    std::set<pid_t> m_children; // forked servers alive now
     std::unique_ptr<Queue> m_connections;
 };
 

@@ -165,6 +165,21 @@ nlohmann::json ServersProgram::runOne(ServerDesign design)
     StartGate slowConnected(m_ctx);
     StartGate allConnected(m_ctx);
     std::atomic<int> connected { 0 };
+    // Clients of a server that serves them all at once stay connected until every client is done,
+    // so the server holds them all at the end whatever its speed (a fork under ASan takes longer
+    // than a client's whole exchange). An iterative server serves the next client only once this
+    // one has closed, and a pool smaller than the clients only once a pool thread is free: their
+    // clients close at once.
+    StartGate allDone(m_ctx);
+    std::atomic<int> finished { 0 };
+    const int everyone = clients + (m_cfg.slowClient ? 1 : 0);
+    const bool servesAllAtOnce = design != ServerDesign::Iterative
+        && !(design == ServerDesign::ThreadPool && everyone > m_cfg.poolSize);
+    const auto finish = [&] {
+        if (!servesAllAtOnce) return;
+        if (finished.fetch_add(1) + 1 == everyone) allDone.open();
+        allDone.wait();
+    };
     std::vector<int> clientFds(static_cast<std::size_t>(clients + 1), -1);
     const ThreadScope threads(m_ctx); // the threads use this frame's locals
 
@@ -197,13 +212,23 @@ nlohmann::json ServersProgram::runOne(ServerDesign design)
             const std::int64_t t0 = m_ctx.recorder().now();
             // Its request trickles in, a byte every 10 ms.
             char request[kMessageBytes] = {};
+            // A failed send or exchange fails the run (which shuts every connection down): a
+            // client that just left would leave its connection open and its server waiting.
+            const auto lost = [&] {
+                m_ctx.throwIfCancelled();
+                throw std::runtime_error("the server closed the slow client's connection");
+            };
             for (int b = 0; b < kMessageBytes - 1; ++b) {
-                if (::send(fd, request + b, 1, MSG_NOSIGNAL) != 1) return;
+                if (::send(fd, request + b, 1, MSG_NOSIGNAL) != 1) lost();
                 m_ctx.sleepFor(std::chrono::milliseconds(10));
             }
-            if (!exchange(fd, request + kMessageBytes - 1, 1)) return;
+            if (!exchange(fd, request + kMessageBytes - 1, 1)) lost();
+            {
+                std::lock_guard lock(resultMutex);
+                slowMs = static_cast<double>(m_ctx.recorder().now() - t0) / 1e6;
+            }
+            finish();
             std::lock_guard lock(resultMutex);
-            slowMs = static_cast<double>(m_ctx.recorder().now() - t0) / 1e6;
             m_ctx.closeFd(fd); // done: the server sees EOF
             clientFds[static_cast<std::size_t>(clients)] = -1;
         });
@@ -234,10 +259,14 @@ nlohmann::json ServersProgram::runOne(ServerDesign design)
                 TraceRecorder& rec = m_ctx.recorder(); // for the view's live latencies
                 rec.record(EventKind::Counter, RunContext::currentActor(), {}, ns / 1000, rec.intern("latency_us"));
             }
+            {
+                std::lock_guard lock(resultMutex);
+                latencies.insert(latencies.end(), mine.begin(), mine.end());
+                if (firstStart < 0 || start < firstStart) firstStart = start;
+                lastEnd = std::max(lastEnd, m_ctx.recorder().now());
+            }
+            finish();
             std::lock_guard lock(resultMutex);
-            latencies.insert(latencies.end(), mine.begin(), mine.end());
-            if (firstStart < 0 || start < firstStart) firstStart = start;
-            lastEnd = std::max(lastEnd, m_ctx.recorder().now());
             m_ctx.closeFd(fd); // done: the server sees EOF (an iterative one takes the next client)
             clientFds[static_cast<std::size_t>(c)] = -1;
         });
