@@ -4,12 +4,10 @@
 #include "lockstep/engine/ThreadScope.h"
 #include "lockstep/engine/Wakeable.h"
 #include "lockstep/gil/PacedLoop.h"
+#include "lockstep/net/Loopback.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <liburing.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <signal.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -63,43 +61,22 @@ IoModelsProgram::IoModelsProgram(RunContext& ctx, IoModelsConfig config) : m_ctx
 
 namespace {
 
-std::runtime_error sysError(const char* what)
-{
-    return std::runtime_error(std::string(what) + ": " + std::strerror(errno));
-}
-
 // One loopback TCP connection: the client's end and the server's (the receiver's).
 struct Connection {
     int client = -1;
     int server = -1;
 };
 
-Connection connectLoopback(RunContext& ctx)
+Connection connectPair(RunContext& ctx)
 {
-    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (listener < 0) throw sysError("socket");
-    ctx.trackFd(listener);
-    sockaddr_in addr {};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listener, 1) != 0
-        || ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        const auto e = sysError("listen on 127.0.0.1");
-        ctx.closeFd(listener);
-        throw e;
-    }
+    int port = 0;
+    const int listener = ctx.trackFd(listenLoopback(1, port));
     Connection c;
-    c.client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (c.client < 0) {
+    try {
+        c.client = ctx.trackFd(connectLoopback(port));
+    } catch (...) {
         ctx.closeFd(listener);
-        throw sysError("socket");
-    }
-    ctx.trackFd(c.client);
-    if (::connect(c.client, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        const auto e = sysError("connect");
-        ctx.closeFd(listener);
-        throw e;
+        throw;
     }
     c.server = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     const int acceptErrno = errno;
@@ -107,8 +84,6 @@ Connection connectLoopback(RunContext& ctx)
     errno = acceptErrno;
     if (c.server < 0) throw sysError("accept");
     ctx.trackFd(c.server);
-    const int one = 1;
-    ::setsockopt(c.client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     return c;
 }
 
@@ -466,7 +441,7 @@ void IoModelsProgram::run(nlohmann::json& summary)
     nlohmann::json models = nlohmann::json::array();
     for (const IoModel model : m_cfg.models) {
         m_ctx.throwIfCancelled();
-        const Connection conn = connectLoopback(m_ctx);
+        const Connection conn = connectPair(m_ctx);
         Receiver receiver(m_ctx, conn.server, m_cfg.bytes, model);
         Measure result;
         const std::string name = ioModelName(model);

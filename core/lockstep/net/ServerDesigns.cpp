@@ -1,12 +1,12 @@
 #include "lockstep/net/ServerDesigns.h"
 
 #include "lockstep/engine/Cancelled.h"
+#include "lockstep/gil/PacedLoop.h"
+#include "lockstep/net/Loopback.h"
 #include "lockstep/proc/ForkSafe.h"
 #include "lockstep/sync/Queue.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -14,7 +14,6 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,18 +26,6 @@
 namespace lockstep {
 
 namespace {
-
-std::runtime_error sysError(const std::string& what)
-{
-    return std::runtime_error(what + ": " + std::strerror(errno));
-}
-
-std::int64_t threadCpuNs()
-{
-    timespec t {};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); // async-signal-safe: also used in forked children
-    return std::int64_t { t.tv_sec } * 1'000'000'000 + t.tv_nsec;
-}
 
 // Reads exactly n bytes, or returns false at EOF / error (a connection shut down on cancel).
 bool readFull(int fd, char* buf, int n)
@@ -364,28 +351,17 @@ void epollLoop(ServerRig& rig)
 
 void burnMicros(int us)
 {
-    const std::int64_t end = threadCpuNs() + std::int64_t { us } * 1000;
+    // clock_gettime is async-signal-safe: fork-per-client's children burn with this too.
+    const std::int64_t end = PacedLoop::threadCpuNs() + std::int64_t { us } * 1000;
     volatile std::uint64_t sink = 0;
-    while (threadCpuNs() < end)
+    while (PacedLoop::threadCpuNs() < end)
         for (int k = 0; k < 64; ++k)
             sink = sink + 1;
 }
 
 ServerRig::ServerRig(RunContext& ctx, const ServersConfig& cfg) : m_ctx(ctx), m_cfg(cfg)
 {
-    m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (m_listen < 0) throw sysError("socket");
-    m_ctx.trackFd(m_listen);
-    const int one = 1;
-    ::setsockopt(m_listen, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr {};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(m_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(m_listen, 128) != 0
-        || ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-        throw sysError("listen on 127.0.0.1");
-    m_port = ntohs(addr.sin_port);
+    m_listen = m_ctx.trackFd(listenLoopback(128, m_port));
     m_stopFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (m_stopFd < 0) throw sysError("eventfd");
     m_ctx.trackFd(m_stopFd);

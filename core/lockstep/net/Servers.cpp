@@ -4,12 +4,10 @@
 #include "lockstep/engine/ThreadScope.h"
 #include "lockstep/gil/JoinLatch.h"
 #include "lockstep/lesson/Lesson.h"
+#include "lockstep/net/Loopback.h"
 #include "lockstep/net/ServerDesigns.h"
 #include "lockstep/engine/Wakeable.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -66,24 +64,6 @@ ServersConfig ServersConfig::parse(const nlohmann::json& config, const ConfigRea
 ServersProgram::ServersProgram(RunContext& ctx, ServersConfig config) : m_ctx(ctx), m_cfg(std::move(config)) { }
 
 namespace {
-
-int connectTo(int port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
-    sockaddr_in addr {};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        const int e = errno;
-        ::close(fd);
-        throw std::runtime_error(std::string("connect: ") + std::strerror(e));
-    }
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
-}
 
 // One request and its response; false if the server closed the connection (a cancel).
 bool exchange(int fd, const char* request, std::size_t bytes)
@@ -189,7 +169,7 @@ nlohmann::json ServersProgram::runOne(ServerDesign design)
         rig.threads(-1);
     }));
     const auto connectClient = [&](std::size_t i) {
-        const int fd = connectTo(rig.port());
+        const int fd = connectLoopback(rig.port());
         {
             std::lock_guard lock(resultMutex);
             clientFds[i] = m_ctx.trackFd(fd);
@@ -201,7 +181,7 @@ nlohmann::json ServersProgram::runOne(ServerDesign design)
     if (m_cfg.slowClient) {
         m_ctx.spawn("slow client", [&] {
             const JoinLatch::Guard finished(done, static_cast<std::size_t>(clients));
-            const int fd = connectTo(rig.port());
+            const int fd = connectLoopback(rig.port());
             {
                 std::lock_guard lock(resultMutex);
                 clientFds[static_cast<std::size_t>(clients)] = m_ctx.trackFd(fd);
