@@ -67,7 +67,7 @@ std::optional<json> runOracle(const std::string& skip)
 {
     const std::string cmd = "python3 '" + std::string(LOCKSTEP_TEST_PYTHON_DIR) + "/gil_measure.py' --count " + kCount
         + " --switch-intervals 1,5 --convoy-intervals 1,5,20 --rounds " + std::to_string(kRounds)
-        + " --baseline-rounds 10 --skip " + skip + " 2>&1";
+        + " --baseline-rounds 10 --pin --skip " + skip + " 2>&1";
     FILE* pipe = ::popen(cmd.c_str(), "r");
     if (pipe == nullptr) return std::nullopt;
     std::string out;
@@ -190,12 +190,6 @@ bool oracleWalls(Figures& py, bool& available)
     return true;
 }
 
-// A run's wall time in units of work: ms per CPU ns of one turn during the run.
-double workMs(const RunResult& r)
-{
-    return wallMs(r) / r.summary.at("cpu_ns_per_turn").get<double>();
-}
-
 void engineWalls(Figures& en)
 {
     const RunResult seq = runPaced("cpu-sequential", { { "count", kCount } });
@@ -241,7 +235,7 @@ void engineConvoy(Figures& en)
 {
     for (const double interval : { 1.0, 5.0, 20.0 }) {
         const RunResult c = runPaced("convoy",
-            { { "rounds", std::to_string(kRounds) }, { "baseline_rounds", "10" },
+            { { "rounds", std::to_string(kRounds) }, { "baseline_rounds", "10" }, { "pin_cores", "true" },
                 { "switch_interval_ms", std::to_string(interval) } });
         en.convoyMedianMs[interval] = convoyMedianMs(c);
         en.convoyAloneMs = std::max(en.convoyAloneMs, c.summary.at("io_latency_alone_ms").at("median").get<double>());

@@ -60,6 +60,15 @@ inline double wallMs(const RunResult& r)
     return r.summary.at("wall_ms").get<double>();
 }
 
+// A run's wall time in units of work: ms per CPU ns of one turn of count() during that run. This
+// host's vCPUs change speed within a second (a neighbour on the physical core comes and goes, and
+// both vCPUs busy share one core), so plain wall times of runs made a moment apart compare the
+// core's speeds as much as the programs; divided by the CPU cost of a turn they compare programs.
+inline double workMs(const RunResult& r)
+{
+    return wallMs(r) / r.summary.at("cpu_ns_per_turn").get<double>();
+}
+
 // Median latency of a convoy run, in ms.
 inline double convoyMedianMs(const RunResult& r)
 {

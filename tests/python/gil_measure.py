@@ -144,13 +144,25 @@ def latency_stats(samples):
 done = False
 
 
+# --pin: the CPU-bound thread and the client on two different cores, as the lesson's pin_cores.
+PIN_CORES = []
+
+
+def pin(which):
+    if which < len(PIN_CORES):
+        os.sched_setaffinity(0, {PIN_CORES[which]})  # 0: the calling thread
+
+
 def spin():
+    pin(0)
     while not done:
         pass
 
 
-def client(sock, rounds, latency):
+def client(sock, rounds, latency, which=None):
     global done
+    if which is not None:
+        pin(which)
     for _ in range(rounds):
         t0 = time.perf_counter()
         sock.send(b"x")
@@ -180,7 +192,7 @@ def convoy(interval_ms, rounds, baseline_rounds):
         done = False
         latency = []
         cpu = threading.Thread(target=spin)
-        io = threading.Thread(target=client, args=(a, rounds, latency))
+        io = threading.Thread(target=client, args=(a, rounds, latency, 1))
         cpu.start()
         io.start()
         io.join()
@@ -208,7 +220,13 @@ def main():
     parser.add_argument("--rounds", type=int, default=40, help="convoy round trips beside the CPU thread")
     parser.add_argument("--baseline-rounds", type=int, default=20, help="convoy round trips alone")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: walls,switches,convoy")
+    parser.add_argument("--pin", action="store_true", help="convoy: pin the CPU-bound thread and the client "
+                        "to two different cores")
     args = parser.parse_args()
+    if args.pin:
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) >= 2:
+            PIN_CORES.extend(cores[:2])
     skip = {s for s in args.skip.split(",") if s}
 
     out = {
@@ -239,6 +257,7 @@ def main():
     if "switches" not in skip:
         out["switches"] = [switches(args.count, float(i)) for i in args.switch_intervals.split(",") if i]
     if "convoy" not in skip:
+        out["pinned_cores"] = PIN_CORES or None
         out["convoy"] = [convoy(float(i), args.rounds, args.baseline_rounds)
                          for i in args.convoy_intervals.split(",") if i]
     json.dump(out, sys.stdout, indent=2)

@@ -23,7 +23,7 @@ const std::vector<ModeInfo>& modes()
         { "nogil", Mode::NoGil, { "count", "threads" } },
         { "processes", Mode::Processes, { "count", "processes" } },
         { "io", Mode::Io, { "threads", "rounds", "io_ms", "work" } },
-        { "convoy", Mode::Convoy, { "rounds", "baseline_rounds" } },
+        { "convoy", Mode::Convoy, { "rounds", "baseline_rounds", "pin_cores" } },
     };
     return table;
 }
@@ -55,6 +55,7 @@ GilConfig GilConfig::parse(const nlohmann::json& config, const ConfigReader::Whe
     c.ioMs = r.number("io_ms", c.ioMs, 0.0, 10'000.0);
     c.work = r.integer("work", c.work, std::int64_t { 0 }, std::int64_t { 1'000'000'000 });
     c.baselineRounds = r.integer("baseline_rounds", c.baselineRounds, 0, 100'000);
+    c.pinCores = r.boolean("pin_cores", c.pinCores);
     return c;
 }
 

@@ -33,6 +33,9 @@ struct GilConfig {
     double ioMs = 20.0;
     std::int64_t work = 20'000;
     int baselineRounds = 20;
+    // convoy: the CPU-bound thread and the client on two different cores (os.sched_setaffinity),
+    // so that the OS scheduler cannot park the CPU-bound thread behind the client for a while.
+    bool pinCores = false;
 
     // Throws InputError located with `where`.
     static GilConfig parse(const nlohmann::json& config, const ConfigReader::Where& where);

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,6 +24,28 @@ namespace {
 // What the rest of client()'s loop body (for, two perf_counter() calls, latency.append) costs
 // CPython, in turns of the countdown: about 0.3 µs measured in situ on the reference machine.
 constexpr std::int64_t kClientLoopTurns = 15;
+
+// The first two cores the run may use; empty with fewer.
+std::vector<int> twoCores()
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::sched_getaffinity(0, sizeof set, &set) != 0) return {};
+    std::vector<int> cores;
+    for (int c = 0; c < CPU_SETSIZE && cores.size() < 2; ++c)
+        if (CPU_ISSET(c, &set)) cores.push_back(c);
+    return cores.size() == 2 ? cores : std::vector<int> {};
+}
+
+// os.sched_setaffinity(0, {core}): on Linux, pid 0 is the calling thread. The thread is the
+// run's own and ends with it, so the pin goes with it.
+void pinThisThread(int core)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(core, &set);
+    ::sched_setaffinity(0, sizeof set, &set);
+}
 
 } // namespace
 
@@ -160,13 +183,23 @@ void GilProgram::runConvoy()
     prepareThreads(2);
     const std::int32_t spinLine = m_lines.find("while not done");
     const std::int32_t start = m_lines.find("t.start()");
+    if (m_cfg.pinCores) m_pinnedCores = twoCores();
+    const auto pin = [this](std::size_t which) {
+        if (which < m_pinnedCores.size()) pinThisThread(m_pinnedCores[which]);
+    };
     m_ctx.recorder().record(EventKind::LineReached, m_mainActor, {}, 0, {}, start);
     startThread(
-        0, "Thread-1 (spin)", [this, spinLine](PyThreadState& ts) { ts.countUntil(m_done, spinLine); }, spinLine);
+        0, "Thread-1 (spin)",
+        [this, spinLine, pin](PyThreadState& ts) {
+            pin(0);
+            ts.countUntil(m_done, spinLine);
+        },
+        spinLine);
     m_ctx.recorder().record(EventKind::LineReached, m_mainActor, {}, 0, {}, start);
     startThread(
         1, "Thread-2 (client)",
-        [this](PyThreadState& ts) {
+        [this, pin](PyThreadState& ts) {
+            pin(1);
             m_latencies = clientRounds(ts, m_cfg.rounds);
             m_done.store(true, std::memory_order_relaxed); // done = True
         },

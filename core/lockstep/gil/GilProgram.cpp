@@ -382,6 +382,8 @@ void GilProgram::fillSummary(json& summary) const
         summary["rounds"] = m_cfg.rounds;
         summary["io_latency_ms"] = latencyJson(m_latencies);
         summary["io_latency_alone_ms"] = latencyJson(m_baseline);
+        // The cores the two threads were pinned to, or null: not asked, or fewer than two cores.
+        summary["pinned_cores"] = m_pinnedCores.empty() ? json(nullptr) : json(m_pinnedCores);
     }
 }
 

@@ -132,6 +132,7 @@ private:
     std::atomic<bool> m_done { false };
     std::vector<std::int64_t> m_latencies;
     std::vector<std::int64_t> m_baseline;
+    std::vector<int> m_pinnedCores; // spin's core, then the client's (pin_cores)
 };
 
 } // namespace lockstep
