@@ -33,6 +33,7 @@ namespace {
 const QString kScalar = QStringLiteral("scalar:");
 const QString kSweep = QStringLiteral("sweep:");
 const QString kActors = QStringLiteral("actors");
+const QString kCompare = QStringLiteral("compare:");
 
 QString formatValue(double v)
 {
@@ -158,7 +159,11 @@ void MetricsChart::refreshChoices()
 {
     const QSignalBlocker block(m_metric);
     m_metric->clear();
-    // Sweep curves first: when a lesson reports them they are its point.
+    // A comparison first, then sweep curves: when a lesson reports them they are its point.
+    const RunHistory::Comparison comparison = m_history.latestComparison(m_lesson);
+    for (const QString& g : RunHistory::comparisonGroups(comparison))
+        m_metric->addItem(tr("%1: %2").arg(RunHistory::arrayTitle(comparison.array), RunHistory::groupTitle(g)),
+            QString(kCompare + g));
     for (const QString& k : m_history.sweepMetrics(m_lesson)) {
         QString title = RunHistory::metricTitle(k);
         if (title == k) title = RunHistory::metricTitle(k + QStringLiteral("@sweep"));
@@ -184,6 +189,8 @@ void MetricsChart::rebuild()
     chart->setAnimationOptions(QChart::NoAnimation);
     if (metric.startsWith(kSweep)) buildSweep(chart, metric.mid(kSweep.size()));
     else if (metric == kActors) buildActors(chart);
+    else if (metric.startsWith(kCompare))
+        buildComparison(chart, metric.mid(kCompare.size()));
     else buildScalar(chart, metric.mid(kScalar.size()));
     styleChart(chart);
     QChart* old = m_view->chart();
@@ -216,13 +223,28 @@ void MetricsChart::buildScalar(QChart* chart, const QString& metric)
     }
     auto* series = new QBarSeries;
     series->append(set);
+    series->setBarWidth(0.6);
+    addBars(chart, series, categories, maxValue, tips);
+    chart->legend()->setVisible(false);
+    chart->setTitle(RunHistory::metricTitle(metric) + QStringLiteral(" — ") + tr("latest run of each variant"));
+}
+
+void MetricsChart::addBars(
+    QChart* chart, QBarSeries* series, const QStringList& categories, double maxValue, const QStringList& tips)
+{
     series->setLabelsVisible(true);
     series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
     series->setLabelsPrecision(4);
-    series->setBarWidth(0.6);
     chart->addSeries(series);
     auto* x = new QBarCategoryAxis;
     x->append(categories);
+    // Long names (threading-tcp-server) slanted rather than cut short.
+    const auto longest = std::max_element(
+        categories.begin(), categories.end(), [](const QString& a, const QString& b) { return a.size() < b.size(); });
+    if (longest != categories.end() && longest->size() * categories.size() > 80) {
+        x->setLabelsAngle(-30);
+        x->setTruncateLabels(false);
+    }
     auto* y = new QValueAxis;
     y->setRange(0, maxValue > 0 ? maxValue * 1.15 : 1);
     y->setLabelFormat(QStringLiteral("%.4g"));
@@ -231,8 +253,6 @@ void MetricsChart::buildScalar(QChart* chart, const QString& metric)
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
-    chart->legend()->setVisible(false);
-    chart->setTitle(RunHistory::metricTitle(metric) + QStringLiteral(" — ") + tr("latest run of each variant"));
     connect(series, &QBarSeries::hovered, this, [tips](bool on, int index, QBarSet*) {
         if (on && index >= 0 && index < tips.size()) QToolTip::showText(QCursor::pos(), tips[index]);
         else QToolTip::hideText();
@@ -355,6 +375,36 @@ void MetricsChart::buildActors(QChart* chart)
     chart->legend()->setVisible(true);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setTitle(RunHistory::metricTitle(kActors) + QStringLiteral(" — ") + table.variant);
+}
+
+void MetricsChart::buildComparison(QChart* chart, const QString& group)
+{
+    const RunHistory::Comparison c = m_history.latestComparison(m_lesson);
+    auto* series = new QBarSeries;
+    double maxValue = 0;
+    int index = 0;
+    QStringList tips;
+    for (const QString& name : c.names)
+        tips << QStringLiteral("<b>%1</b>").arg(name);
+    for (const auto& [field, values] : c.fields) {
+        if (RunHistory::comparisonGroup(field) != group) continue;
+        auto* set = new QBarSet(RunHistory::fieldTitle(field));
+        const QColor colour = Palette::seriesColor(index++);
+        set->setColor(colour);
+        set->setBorderColor(colour.darker(120));
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            set->append(values[i]);
+            maxValue = std::max(maxValue, values[i]);
+            tips[static_cast<int>(i)] += QStringLiteral("<br/>%1: %2").arg(set->label(), formatValue(values[i]));
+        }
+        series->append(set);
+    }
+    series->setBarWidth(index > 1 ? 0.8 : 0.6);
+    addBars(chart, series, c.names, maxValue, tips);
+    // A legend only when bars of several fields stand side by side.
+    chart->legend()->setVisible(index > 1);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setTitle(RunHistory::groupTitle(group) + QStringLiteral(" — ") + tr("latest run of %1").arg(c.variant));
 }
 
 void MetricsChart::styleChart(QChart* chart) const

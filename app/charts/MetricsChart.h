@@ -8,6 +8,7 @@
 #include <QStringList>
 #include <QWidget>
 
+class QBarSeries;
 class QChart;
 class QChartView;
 class QComboBox;
@@ -31,7 +32,8 @@ public:
     void setDark(bool dark);
     void setScale(double scale);
 
-    // Chart choices for the current lesson: "scalar:<key>", "sweep:<key>", "actors".
+    // Chart choices for the current lesson: "compare:<group>" (the latest race or comparison of
+    // several servers or models), "sweep:<key>", "scalar:<key>", "actors".
     [[nodiscard]] QStringList metricIds() const;
     bool setMetric(const QString& id);
     [[nodiscard]] QString currentMetric() const;
@@ -51,6 +53,10 @@ private:
     void buildScalar(QChart* chart, const QString& metric);
     void buildSweep(QChart* chart, const QString& metric);
     void buildActors(QChart* chart);
+    void buildComparison(QChart* chart, const QString& group);
+    // Bars by category, labelled with their values, on a value axis from 0; `tips` per category.
+    void addBars(
+        QChart* chart, QBarSeries* series, const QStringList& categories, double maxValue, const QStringList& tips);
     void styleChart(QChart* chart) const;
     void retranslate();
 

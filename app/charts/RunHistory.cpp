@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace lockstep::ui {
@@ -58,6 +59,60 @@ constexpr KnownMetric kKnown[] = {
     {"actors", QT_TRANSLATE_NOOP("Metrics", "Time per thread, latest run (ms)")},
     {"stalled_fds", QT_TRANSLATE_NOOP("Metrics", "Stalled fds")},
 };
+
+// Comparison charts (a group of fields) and their bars (one field).
+constexpr KnownMetric kGroups[] = {
+    { "throughput_rps", QT_TRANSLATE_NOOP("Metrics", "Throughput (requests/s)") },
+    { "latency_ms", QT_TRANSLATE_NOOP("Metrics", "Latency, p50 and p99 (ms)") },
+    { "max", QT_TRANSLATE_NOOP("Metrics", "Peak threads, processes and fds") },
+    { "rss_kb", QT_TRANSLATE_NOOP("Metrics", "Peak memory (kB)") },
+    { "rss_added_kb", QT_TRANSLATE_NOOP("Metrics", "Memory added while serving (kB)") },
+    { "requests", QT_TRANSLATE_NOOP("Metrics", "Requests served") },
+    { "slow_client_ms", QT_TRANSLATE_NOOP("Metrics", "Slow client's request (ms)") },
+    { "syscalls", QT_TRANSLATE_NOOP("Metrics", "System calls") },
+    { "eagain", QT_TRANSLATE_NOOP("Metrics", "EAGAIN returns") },
+    { "cpu_ms", QT_TRANSLATE_NOOP("Metrics", "CPU time (ms)") },
+    { "wait_ms", QT_TRANSLATE_NOOP("Metrics", "Waiting for the data (ms)") },
+    { "copy_us", QT_TRANSLATE_NOOP("Metrics", "Copying the data (µs)") },
+};
+// In the order their bars stand in a group.
+constexpr KnownMetric kFields[] = {
+    { "max_threads", QT_TRANSLATE_NOOP("Metrics", "threads") },
+    { "max_processes", QT_TRANSLATE_NOOP("Metrics", "processes") },
+    { "max_fds", QT_TRANSLATE_NOOP("Metrics", "fds") },
+};
+constexpr KnownMetric kArrays[] = {
+    { "race", QT_TRANSLATE_NOOP("Metrics", "Race") },
+    { "models", QT_TRANSLATE_NOOP("Metrics", "I/O models") },
+};
+
+int fieldRank(const QString& field)
+{
+    for (std::size_t i = 0; i < std::size(kFields); ++i)
+        if (field == QLatin1String(kFields[i].key)) return static_cast<int>(i);
+    return static_cast<int>(std::size(kFields));
+}
+
+// The key that names each entry of a comparison array.
+const char* const kEntryNames[] = { "server", "model" };
+
+const char* entryNameKey(const nlohmann::json& array)
+{
+    if (!array.is_array() || array.size() < 2) return nullptr;
+    for (const char* key : kEntryNames) {
+        const bool all = std::all_of(array.begin(), array.end(),
+            [&](const nlohmann::json& e) { return e.is_object() && e.contains(key) && e[key].is_string(); });
+        if (all) return key;
+    }
+    return nullptr;
+}
+
+QString translated(const QString& key, const auto& table)
+{
+    for (const auto& k : table)
+        if (key == QLatin1String(k.key)) return QCoreApplication::translate("Metrics", k.title);
+    return key;
+}
 } // namespace
 
 void RunHistory::add(const nlohmann::json& summary)
@@ -214,11 +269,80 @@ RunHistory::ActorTable RunHistory::latestActors(const QString& lesson) const
     return table;
 }
 
+RunHistory::Comparison RunHistory::latestComparison(const QString& lesson) const
+{
+    Comparison c;
+    const auto all = runs(lesson);
+    for (auto it = all.rbegin(); it != all.rend() && c.names.isEmpty(); ++it) {
+        const nlohmann::json& s = **it;
+        for (const auto& [key, array] : s.items()) {
+            const char* nameKey = entryNameKey(array);
+            if (!nameKey) continue;
+            // Numbers only (a flag such as thread_blocked is no bar); one level into objects.
+            QStringList fields;
+            for (const auto& e : array)
+                for (const auto& [k, v] : e.items()) {
+                    if (v.is_number() && !fields.contains(qs(k))) fields << qs(k);
+                    if (v.is_object())
+                        for (const auto& [k2, v2] : v.items())
+                            if (v2.is_number() && !fields.contains(qs(k + '.' + k2))) fields << qs(k + '.' + k2);
+                }
+            if (fields.isEmpty()) continue;
+            std::stable_sort(fields.begin(), fields.end(),
+                [](const QString& a, const QString& b) { return fieldRank(a) < fieldRank(b); });
+            c.array = qs(key);
+            c.variant = variantOf(s);
+            for (const auto& e : array)
+                c.names << qs(e[nameKey].get<std::string>());
+            for (const QString& f : fields) {
+                std::vector<double> values;
+                for (const auto& e : array) {
+                    const double v = value(e, f);
+                    values.push_back(std::isnan(v) ? 0.0 : v);
+                }
+                c.fields.emplace_back(f, std::move(values));
+            }
+            break;
+        }
+    }
+    return c;
+}
+
+QString RunHistory::comparisonGroup(const QString& field)
+{
+    if (const auto dot = field.indexOf(QLatin1Char('.')); dot > 0) return field.left(dot);
+    if (field.startsWith(QLatin1String("max_"))) return QStringLiteral("max");
+    return field;
+}
+
+QStringList RunHistory::comparisonGroups(const Comparison& c)
+{
+    QStringList groups;
+    for (const auto& [field, values] : c.fields)
+        if (const QString g = comparisonGroup(field); !groups.contains(g)) groups << g;
+    return groups;
+}
+
+QString RunHistory::groupTitle(const QString& group)
+{
+    return translated(group, kGroups);
+}
+
+QString RunHistory::arrayTitle(const QString& array)
+{
+    return translated(array, kArrays);
+}
+
+QString RunHistory::fieldTitle(const QString& field)
+{
+    if (const auto dot = field.indexOf(QLatin1Char('.')); dot > 0) return field.mid(dot + 1);
+    const QString t = translated(field, kFields);
+    return t == field ? groupTitle(field) : t;
+}
+
 QString RunHistory::metricTitle(const QString& metric)
 {
-    for (const auto& k : kKnown)
-        if (metric == QLatin1String(k.key)) return QCoreApplication::translate("Metrics", k.title);
-    return metric;
+    return translated(metric, kKnown);
 }
 
 } // namespace lockstep::ui

@@ -45,6 +45,25 @@ public:
     };
     [[nodiscard]] ActorTable latestActors(const QString& lesson) const;
 
+    // The latest run's comparison: an array of entries that each name what they measured
+    // ("server": the servers race, "model": the I/O models), with their numbers side by side.
+    // Fields of a nested object are "outer.inner" (latency_ms.p50).
+    struct Comparison {
+        QString array; // the summary key: "race", "models"
+        QString variant;
+        QStringList names; // one per entry
+        std::vector<std::pair<QString, std::vector<double>>> fields; // one value per entry
+    };
+    [[nodiscard]] Comparison latestComparison(const QString& lesson) const;
+    // Fields drawn in one chart: an object's members (latency_ms: p50 and p99), the peaks
+    // (max_threads, max_processes, max_fds: "max"); any other field alone.
+    [[nodiscard]] static QString comparisonGroup(const QString& field);
+    [[nodiscard]] static QStringList comparisonGroups(const Comparison& c);
+    // Display names: of a group (the chart) and of a field within it (a bar's legend).
+    [[nodiscard]] static QString groupTitle(const QString& group);
+    [[nodiscard]] static QString fieldTitle(const QString& field);
+    [[nodiscard]] static QString arrayTitle(const QString& array); // "race": "Race"
+
     // A metric's value in one summary ("a.b" looks one level into an object); nullopt-like NaN if absent.
     [[nodiscard]] static double value(const nlohmann::json& summary, const QString& metric);
     // Display name of a metric key (translated where known).

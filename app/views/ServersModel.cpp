@@ -33,6 +33,11 @@ void ServersModel::apply(const Trace& trace, const Event& e)
     }
     Server* s = server(trace, e.actor);
     if (!s) return;
+    if (name == "rss_kb") {
+        if (s->startRssKb < 0) s->startRssKb = e.value;
+        s->peakRssKb = std::max(s->peakRssKb, e.value);
+        return;
+    }
     const int v = static_cast<int>(e.value);
     if (name == "threads") {
         s->threads = v;

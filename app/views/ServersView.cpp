@@ -52,7 +52,8 @@ void ServersView::paintEvent(QPaintEvent*)
     int top = 1;
     for (const auto& sv : servers)
         top = std::max({ top, sv.maxThreads, sv.maxProcesses, sv.maxFds });
-    const double rowH = std::clamp(all.height() / static_cast<double>(servers.size()) - u * 0.4, u * 3.2, u * 5.5);
+    // Every server in view (eight in a race): rows shrink before any is cut off.
+    const double rowH = std::clamp(all.height() / static_cast<double>(servers.size()) - u * 0.4, u * 2.4, u * 5.5);
     const double nameW = std::min(all.width() * 0.2, u * 10);
     const double gaugeW = std::min(all.width() * 0.34, u * 16);
     for (std::size_t i = 0; i < servers.size(); ++i) {
@@ -97,14 +98,24 @@ void ServersView::paintEvent(QPaintEvent*)
         const double x0 = in.left() + nameW + gaugeW + u;
         const QRectF stats(x0, in.top(), in.right() - x0, in.height());
         const double secs = sv.lastTs > sv.firstTs ? static_cast<double>(sv.lastTs - sv.firstTs) / 1e9 : 0;
+        // Latency first (what a client feels), then what it served and what serving held in memory.
+        const double lineH = std::min(u * 1.15, stats.height() / 3);
         p.setFont(base);
         p.setPen(Palette::foreground());
-        ViewPainter::elidedText(p, QRectF(stats.left(), stats.top(), stats.width(), u * 1.2), Qt::AlignLeft | Qt::AlignVCenter,
-            tr("%1 requests · p50 %2 ms · p99 %3 ms · %4 req/s")
-                .arg(sv.latencyUs.size())
+        ViewPainter::elidedText(p, QRectF(stats.left(), stats.top(), stats.width(), lineH),
+            Qt::AlignLeft | Qt::AlignVCenter,
+            tr("p50 %1 ms · p99 %2 ms")
                 .arg(ServersModel::percentileMs(sv, 0.5), 0, 'f', 2)
-                .arg(ServersModel::percentileMs(sv, 0.99), 0, 'f', 2)
-                .arg(secs > 0 ? std::round(static_cast<double>(sv.latencyUs.size()) / secs) : 0.0, 0, 'f', 0));
+                .arg(ServersModel::percentileMs(sv, 0.99), 0, 'f', 2));
+        p.setFont(small);
+        p.setPen(Palette::mutedText());
+        ViewPainter::elidedText(p, QRectF(stats.left(), stats.top() + lineH, stats.width(), lineH),
+            Qt::AlignLeft | Qt::AlignVCenter,
+            tr("%1 requests · %2 req/s · memory %3 MB (+%4)")
+                .arg(sv.latencyUs.size())
+                .arg(secs > 0 ? std::round(static_cast<double>(sv.latencyUs.size()) / secs) : 0.0, 0, 'f', 0)
+                .arg(static_cast<double>(sv.peakRssKb) / 1024.0, 0, 'f', 1)
+                .arg(static_cast<double>(sv.peakRssKb - std::max<std::int64_t>(sv.startRssKb, 0)) / 1024.0, 0, 'f', 1));
         std::array<int, 5> buckets {};
         for (const std::int64_t us : sv.latencyUs) {
             const int b = us < 100 ? 0 : us < 1000 ? 1 : us < 10'000 ? 2 : us < 100'000 ? 3 : 4;
@@ -112,10 +123,11 @@ void ServersView::paintEvent(QPaintEvent*)
         }
         const int most = std::max(1, *std::max_element(buckets.begin(), buckets.end()));
         static const char* const kLabels[] = { "<0.1", "<1", "<10", "<100", "≥100 ms" };
-        const QRectF hist(stats.left(), stats.top() + u * 1.3, std::min(stats.width(), u * 18), stats.height() - u * 1.3);
+        const QRectF hist(
+            stats.left(), stats.top() + lineH * 2, std::min(stats.width(), u * 18), stats.height() - lineH * 2);
         const double bw = hist.width() / 5;
         for (int b = 0; b < 5; ++b) {
-            const double h = (hist.height() - u) * buckets[static_cast<std::size_t>(b)] / most;
+            const double h = std::max(0.0, hist.height() - u) * buckets[static_cast<std::size_t>(b)] / most;
             const QRectF barRect(hist.left() + b * bw + bw * 0.1, hist.bottom() - u - h, bw * 0.8, h);
             p.setPen(Qt::NoPen);
             p.setBrush(b >= 3 ? Palette::style(State::Blocked).fill : Palette::accent());

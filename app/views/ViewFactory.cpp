@@ -16,9 +16,11 @@ namespace lockstep::ui {
 
 std::vector<LessonView*> ViewFactory::createViews(QWidget* parent)
 {
-    return {new StateBoard(parent), new WaitForGraphView(parent), new SyncObjectsView(parent), new GilView(parent),
-            new ConditionView(parent), new FdGridView(parent), new GeneratorView(parent), new ProcessTreeView(parent), new FuturesView(parent),
-            new IoModelsView(parent), new ServersView(parent)};
+    // In tab order; the first that applies to a run is shown. The servers' own view comes before
+    // the sync objects one, which shows their thread pool's queue too.
+    return { new StateBoard(parent), new WaitForGraphView(parent), new ServersView(parent), new SyncObjectsView(parent),
+        new GilView(parent), new ConditionView(parent), new FdGridView(parent), new GeneratorView(parent),
+        new ProcessTreeView(parent), new FuturesView(parent), new IoModelsView(parent) };
 }
 
 } // namespace lockstep::ui

@@ -217,6 +217,74 @@
         <source>Stalled fds</source>
         <translation>停滞的 fd</translation>
     </message>
+    <message>
+        <source>Throughput (requests/s)</source>
+        <translation>吞吐量（请求/秒）</translation>
+    </message>
+    <message>
+        <source>Latency, p50 and p99 (ms)</source>
+        <translation>延迟，p50 与 p99（毫秒）</translation>
+    </message>
+    <message>
+        <source>Peak threads, processes and fds</source>
+        <translation>线程、进程和 fd 的峰值</translation>
+    </message>
+    <message>
+        <source>Peak memory (kB)</source>
+        <translation>内存峰值（kB）</translation>
+    </message>
+    <message>
+        <source>Memory added while serving (kB)</source>
+        <translation>服务期间新增的内存（kB）</translation>
+    </message>
+    <message>
+        <source>Requests served</source>
+        <translation>已处理的请求</translation>
+    </message>
+    <message>
+        <source>Slow client&apos;s request (ms)</source>
+        <translation>慢客户端的请求（毫秒）</translation>
+    </message>
+    <message>
+        <source>System calls</source>
+        <translation>系统调用</translation>
+    </message>
+    <message>
+        <source>EAGAIN returns</source>
+        <translation>EAGAIN 次数</translation>
+    </message>
+    <message>
+        <source>CPU time (ms)</source>
+        <translation>CPU 时间（毫秒）</translation>
+    </message>
+    <message>
+        <source>Waiting for the data (ms)</source>
+        <translation>等待数据（毫秒）</translation>
+    </message>
+    <message>
+        <source>Copying the data (µs)</source>
+        <translation>复制数据（微秒）</translation>
+    </message>
+    <message>
+        <source>threads</source>
+        <translation>线程</translation>
+    </message>
+    <message>
+        <source>processes</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <source>fds</source>
+        <translation>fd</translation>
+    </message>
+    <message>
+        <source>Race</source>
+        <translation>竞速</translation>
+    </message>
+    <message>
+        <source>I/O models</source>
+        <translation>I/O 模型</translation>
+    </message>
 </context>
 <context>
     <name>Palette</name>
@@ -1711,6 +1779,14 @@ Run the lesson, or use Run ▸ Compare all variants to see them side by side.</s
         <translation>已结束运行的数值会显示在这里。
 运行课程，或用“运行 ▸ 比较所有变体”并排比较它们。</translation>
     </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>latest run of %1</source>
+        <translation>%1 的最近一次运行</translation>
+    </message>
 </context>
 <context>
     <name>lockstep::ui::NarrationView</name>
@@ -1837,8 +1913,12 @@ Run the lesson, or use Run ▸ Compare all variants to see them side by side.</s
         <translation>%1 %2（峰值 %3）</translation>
     </message>
     <message>
-        <source>%1 requests · p50 %2 ms · p99 %3 ms · %4 req/s</source>
-        <translation>%1 个请求 · p50 %2 毫秒 · p99 %3 毫秒 · 每秒 %4 个</translation>
+        <source>p50 %1 ms · p99 %2 ms</source>
+        <translation>p50 %1 毫秒 · p99 %2 毫秒</translation>
+    </message>
+    <message>
+        <source>%1 requests · %2 req/s · memory %3 MB (+%4)</source>
+        <translation>%1 个请求 · 每秒 %2 个 · 内存 %3 MB（+%4）</translation>
     </message>
 </context>
 <context>

@@ -351,6 +351,10 @@ TEST(ServersView, EachServersPeaksAndLatenciesAreWhatTheEngineMeasured)
         EXPECT_EQ(servers[i].maxFds, e.at("max_fds").get<int>()) << servers[i].design;
         EXPECT_NEAR(ServersModel::percentileMs(servers[i], 0.99), e.at("latency_ms").at("p99").get<double>(), 0.01)
             << servers[i].design;
+        // The peak memory the view draws is the summary's, recorded as the server ran.
+        EXPECT_EQ(servers[i].peakRssKb, e.at("rss_kb").get<std::int64_t>()) << servers[i].design;
+        EXPECT_GE(servers[i].startRssKb, 0) << servers[i].design;
+        EXPECT_LE(servers[i].startRssKb, servers[i].peakRssKb) << servers[i].design;
     }
     save(view, "servers_race");
 }

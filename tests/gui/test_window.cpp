@@ -24,12 +24,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include <QApplication>
+#include <QBarSeries>
+#include <QBarSet>
 #include <QChart>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
-#include <QThreadPool>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QImage>
@@ -40,8 +43,9 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
-#include <QToolButton>
 #include <QTest>
+#include <QThreadPool>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QTreeWidgetItemIterator>
 #include <QXmlStreamReader>
@@ -621,6 +625,50 @@ TEST(Window, SweepRunsDrawCurvesAgainstFds)
     EXPECT_GT(colourCount(image), 5u);
     if (qEnvironmentVariableIsSet("LOCKSTEP_TEST_ARTIFACTS"))
         image.save(QDir(qEnvironmentVariable("LOCKSTEP_TEST_ARTIFACTS")).filePath(QStringLiteral("metrics-sweep.png")));
+}
+
+TEST(Window, ServersRaceChartsEveryServerSideBySide)
+{
+    auto w = makeWindow();
+    ASSERT_TRUE(w->openLesson(QStringLiteral("servers")));
+    ASSERT_TRUE(w->selectVariant(QStringLiteral("race")));
+    QString error;
+    ASSERT_TRUE(w->startRun({ { "clients", "3" }, { "requests", "4" } }, false, &error)) << error.toStdString();
+    ASSERT_TRUE(waitFinished(*w));
+    MetricsChart* m = w->metrics();
+    const QStringList ids = m->metricIds();
+    for (const char* id : { "compare:throughput_rps", "compare:latency_ms", "compare:max", "compare:rss_kb" })
+        EXPECT_TRUE(ids.contains(QLatin1String(id))) << id << ": " << ids.join(QLatin1Char(' ')).toStdString();
+    EXPECT_TRUE(m->currentMetric().startsWith(QLatin1String("compare:"))) << "the race is what the variant is about";
+    const RunHistory::Comparison c = m->history().latestComparison(QStringLiteral("servers"));
+    EXPECT_EQ(c.array, QStringLiteral("race"));
+    ASSERT_EQ(c.names.size(), 8);
+    EXPECT_EQ(c.names.front(), QStringLiteral("iterative"));
+    // p50 and p99 side by side, one bar of each per server, with the summary's values.
+    ASSERT_TRUE(m->setMetric(QStringLiteral("compare:latency_ms")));
+    const auto series = m->chart()->series();
+    ASSERT_EQ(series.size(), 1);
+    const auto* bars = qobject_cast<QBarSeries*>(series.front());
+    ASSERT_NE(bars, nullptr);
+    ASSERT_EQ(bars->count(), 2);
+    EXPECT_EQ(bars->barSets().at(0)->label(), QStringLiteral("p50"));
+    EXPECT_EQ(bars->barSets().at(1)->count(), 8);
+    const auto& p99
+        = std::find_if(c.fields.begin(), c.fields.end(), [](const auto& f) { return f.first == "latency_ms.p99"; });
+    ASSERT_NE(p99, c.fields.end());
+    for (int i = 0; i < 8; ++i)
+        EXPECT_DOUBLE_EQ(bars->barSets().at(1)->at(i), p99->second[static_cast<std::size_t>(i)]);
+    // Peaks: fork-per-client's processes, thread-per-client's threads.
+    ASSERT_TRUE(m->setMetric(QStringLiteral("compare:max")));
+    w->viewTabs()->setCurrentWidget(m);
+    const QImage image = m->grab().toImage();
+    EXPECT_GT(colourCount(image), 5u);
+    if (qEnvironmentVariableIsSet("LOCKSTEP_TEST_ARTIFACTS")) {
+        const QDir dir(qEnvironmentVariable("LOCKSTEP_TEST_ARTIFACTS"));
+        image.save(dir.filePath(QStringLiteral("metrics-race-peaks.png")));
+        ASSERT_TRUE(m->setMetric(QStringLiteral("compare:latency_ms")));
+        m->grab().save(dir.filePath(QStringLiteral("metrics-race-latency.png")));
+    }
 }
 
 TEST(Window, GilRunChartsSwitchesAndTimePerThread)

@@ -18,6 +18,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <stdexcept>
@@ -26,6 +27,27 @@
 namespace lockstep {
 
 namespace {
+
+// What a forked child adds to the machine's memory: its private pages. The rest of its resident
+// set it shares with the parent under copy-on-write, and summing children's RSS would count the
+// parent's memory once per child. 0 once the child is gone.
+std::uint64_t childPrivateBytes(pid_t pid)
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/smaps_rollup", static_cast<int>(pid));
+    std::FILE* f = std::fopen(path, "re");
+    if (!f) return 0;
+    std::uint64_t kb = 0;
+    char line[256];
+    while (std::fgets(line, sizeof line, f)) {
+        unsigned long long v = 0;
+        if (std::sscanf(line, "Private_Clean: %llu kB", &v) == 1
+            || std::sscanf(line, "Private_Dirty: %llu kB", &v) == 1)
+            kb += v;
+    }
+    std::fclose(f);
+    return kb * 1024;
+}
 
 // Reads exactly n bytes, or returns false at EOF / error (a connection shut down on cancel).
 bool readFull(int fd, char* buf, int n)
@@ -361,6 +383,7 @@ void burnMicros(int us)
 
 ServerRig::ServerRig(RunContext& ctx, const ServersConfig& cfg) : m_ctx(ctx), m_cfg(cfg)
 {
+    m_baseRss = processRssBytes(); // what the process held before this server started
     m_listen = m_ctx.trackFd(listenLoopback(128, m_port));
     m_stopFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (m_stopFd < 0) throw sysError("eventfd");
@@ -404,14 +427,52 @@ void ServerRig::wakeAll()
 
 void ServerRig::forked(pid_t pid)
 {
-    std::lock_guard lock(m_mutex);
-    m_children.insert(pid);
+    {
+        std::lock_guard lock(m_mutex);
+        m_children.insert(pid);
+    }
+    sampleChildren();
 }
 
 void ServerRig::reaped(pid_t pid)
 {
+    sampleChildren(); // the others' memory, before this one's count goes
     std::lock_guard lock(m_mutex);
     m_children.erase(pid);
+}
+
+void ServerRig::sampleChildren()
+{
+    std::vector<pid_t> children;
+    {
+        std::lock_guard lock(m_mutex);
+        children.assign(m_children.begin(), m_children.end());
+    }
+    std::uint64_t bytes = 0;
+    for (const pid_t pid : children)
+        bytes += childPrivateBytes(pid);
+    m_childrenBytes.store(bytes);
+    sampleMemory();
+}
+
+void ServerRig::sampleMemory()
+{
+    const std::uint64_t total = processRssBytes() + m_childrenBytes.load();
+    std::uint64_t seen = m_maxRss.load();
+    while (total > seen && !m_maxRss.compare_exchange_weak(seen, total)) { }
+    // A new peak, shown when it has grown by 1/32 since the last one shown: a few Counters per run.
+    if (total <= seen) return;
+    const std::uint64_t shown = m_shownRss.load();
+    if (total >= shown + shown / 32) showPeakMemory();
+}
+
+void ServerRig::showPeakMemory()
+{
+    const std::uint64_t peak = m_maxRss.load();
+    if (m_shownRss.exchange(peak) == peak) return;
+    TraceRecorder& rec = m_ctx.recorder();
+    if (const ActorId lane = m_lane.load(); lane.valid())
+        rec.record(EventKind::Counter, lane, {}, static_cast<std::int64_t>(peak / 1024), rec.intern("rss_kb"));
 }
 
 void ServerRig::setLane(ActorId lane)
@@ -421,16 +482,17 @@ void ServerRig::setLane(ActorId lane)
     rec.record(EventKind::Counter, lane, {}, m_threads.load(), rec.intern("threads"));
     rec.record(EventKind::Counter, lane, {}, m_processes.load(), rec.intern("processes"));
     rec.record(EventKind::Counter, lane, {}, m_fds.load(), rec.intern("fds"));
+    m_shownRss.store(0);
+    sampleMemory();
 }
 
 void ServerRig::change(std::atomic<int>& now, std::atomic<int>& peak, int delta, const char* name)
 {
     const int v = now.fetch_add(delta) + delta;
     for (int seen = peak.load(); v > seen && !peak.compare_exchange_weak(seen, v);) { }
-    const std::uint64_t rss = processRssBytes();
-    for (std::uint64_t seen = m_maxRss.load(); rss > seen && !m_maxRss.compare_exchange_weak(seen, rss);) { }
     TraceRecorder& rec = m_ctx.recorder();
     if (const ActorId lane = m_lane.load(); lane.valid()) rec.record(EventKind::Counter, lane, {}, v, rec.intern(name));
+    sampleMemory();
 }
 
 void ServerRig::opened(int fd)

@@ -52,7 +52,16 @@ public:
     [[nodiscard]] int maxThreads() const { return m_maxThreads.load(); }
     [[nodiscard]] int maxProcesses() const { return m_maxProcesses.load(); }
     [[nodiscard]] int maxFds() const { return m_maxFds.load(); }
+    // Peak memory: the process's resident set, plus the private pages of fork-per-client's
+    // children (sampled as they come and go). Shown as "rss_kb" Counters on the lane as it grows.
     [[nodiscard]] std::uint64_t maxRssBytes() const { return m_maxRss.load(); }
+    // Records the peak as it stands (the view then shows what the summary says).
+    void showPeakMemory();
+    // The peak less what the process held when this server started: what serving cost.
+    [[nodiscard]] std::uint64_t addedRssBytes() const
+    {
+        return m_maxRss.load() > m_baseRss ? m_maxRss.load() - m_baseRss : 0;
+    }
 
     // The thread pool's queue of accepted connections (made on first use).
     Queue& connections();
@@ -64,6 +73,8 @@ public:
 
 private:
     void change(std::atomic<int>& now, std::atomic<int>& peak, int delta, const char* name);
+    void sampleChildren();
+    void sampleMemory();
 
     RunContext& m_ctx;
     ServersConfig m_cfg;
@@ -75,6 +86,9 @@ private:
     std::atomic<int> m_threads { 0 }, m_processes { 0 }, m_fds { 1 }; // fds: the listening socket
     std::atomic<int> m_maxThreads { 0 }, m_maxProcesses { 0 }, m_maxFds { 1 };
     std::atomic<std::uint64_t> m_maxRss { 0 };
+    std::uint64_t m_baseRss = 0;
+    std::atomic<std::uint64_t> m_shownRss { 0 }; // the last peak recorded as a Counter
+    std::atomic<std::uint64_t> m_childrenBytes { 0 }; // the children's private pages, last sampled
     std::mutex m_mutex;
     std::set<int> m_open; // connections open now
     std::set<pid_t> m_children; // forked servers alive now

@@ -257,6 +257,7 @@ nlohmann::json ServersProgram::runOne(ServerDesign design)
     rig.stop();
     m_ctx.joinAll();
     m_ctx.throwIfCancelled();
+    rig.showPeakMemory(); // the children are reaped: the peak is final
 
     nlohmann::json entry;
     entry["server"] = name;
@@ -268,6 +269,7 @@ nlohmann::json ServersProgram::runOne(ServerDesign design)
     entry["max_processes"] = rig.maxProcesses();
     entry["max_fds"] = rig.maxFds();
     entry["rss_kb"] = rig.maxRssBytes() / 1024;
+    entry["rss_added_kb"] = rig.addedRssBytes() / 1024;
     if (m_cfg.slowClient) entry["slow_client_ms"] = round2(slowMs);
     return entry;
 }
