@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <limits>
 
 namespace lockstep::ui {
@@ -86,11 +85,12 @@ constexpr KnownMetric kArrays[] = {
     { "models", QT_TRANSLATE_NOOP("Metrics", "I/O models") },
 };
 
-int fieldRank(const QString& field)
+// A key's place in a table (the table's size when not in it): the order bars and charts come in.
+template <std::size_t N> int rankIn(const QString& key, const KnownMetric (&table)[N])
 {
-    for (std::size_t i = 0; i < std::size(kFields); ++i)
-        if (field == QLatin1String(kFields[i].key)) return static_cast<int>(i);
-    return static_cast<int>(std::size(kFields));
+    for (std::size_t i = 0; i < N; ++i)
+        if (key == QLatin1String(table[i].key)) return static_cast<int>(i);
+    return static_cast<int>(N);
 }
 
 // The key that names each entry of a comparison array.
@@ -289,7 +289,7 @@ RunHistory::Comparison RunHistory::latestComparison(const QString& lesson) const
                 }
             if (fields.isEmpty()) continue;
             std::stable_sort(fields.begin(), fields.end(),
-                [](const QString& a, const QString& b) { return fieldRank(a) < fieldRank(b); });
+                [](const QString& a, const QString& b) { return rankIn(a, kFields) < rankIn(b, kFields); });
             c.array = qs(key);
             c.variant = variantOf(s);
             for (const auto& e : array)
@@ -320,6 +320,9 @@ QStringList RunHistory::comparisonGroups(const Comparison& c)
     QStringList groups;
     for (const auto& [field, values] : c.fields)
         if (const QString g = comparisonGroup(field); !groups.contains(g)) groups << g;
+    // Known groups in kGroups' order (throughput first), then the rest as they came.
+    std::stable_sort(groups.begin(), groups.end(),
+        [](const QString& a, const QString& b) { return rankIn(a, kGroups) < rankIn(b, kGroups); });
     return groups;
 }
 

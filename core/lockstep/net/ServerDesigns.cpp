@@ -468,11 +468,12 @@ void ServerRig::sampleMemory()
 
 void ServerRig::showPeakMemory()
 {
+    const ActorId lane = m_lane.load();
+    if (!lane.valid()) return; // before the server's lane exists: setLane shows it
     const std::uint64_t peak = m_maxRss.load();
     if (m_shownRss.exchange(peak) == peak) return;
     TraceRecorder& rec = m_ctx.recorder();
-    if (const ActorId lane = m_lane.load(); lane.valid())
-        rec.record(EventKind::Counter, lane, {}, static_cast<std::int64_t>(peak / 1024), rec.intern("rss_kb"));
+    rec.record(EventKind::Counter, lane, {}, static_cast<std::int64_t>(peak / 1024), rec.intern("rss_kb"));
 }
 
 void ServerRig::setLane(ActorId lane)
@@ -482,8 +483,10 @@ void ServerRig::setLane(ActorId lane)
     rec.record(EventKind::Counter, lane, {}, m_threads.load(), rec.intern("threads"));
     rec.record(EventKind::Counter, lane, {}, m_processes.load(), rec.intern("processes"));
     rec.record(EventKind::Counter, lane, {}, m_fds.load(), rec.intern("fds"));
+    // The memory as the server starts: the view's "+" is what serving added to it.
     m_shownRss.store(0);
     sampleMemory();
+    showPeakMemory();
 }
 
 void ServerRig::change(std::atomic<int>& now, std::atomic<int>& peak, int delta, const char* name)
