@@ -234,20 +234,18 @@ void MetricsChart::addBars(
 {
     series->setLabelsVisible(true);
     series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
-    series->setLabelsPrecision(4);
+    series->setLabelsPrecision(6); // 16930, not 1.693e+04
     chart->addSeries(series);
     auto* x = new QBarCategoryAxis;
     x->append(categories);
-    // Long names (threading-tcp-server) slanted rather than cut short.
+    // Names in full (asynchronous, threading-tcp-server), slanted when they would not fit.
+    x->setTruncateLabels(false);
     const auto longest = std::max_element(
         categories.begin(), categories.end(), [](const QString& a, const QString& b) { return a.size() < b.size(); });
-    if (longest != categories.end() && longest->size() * categories.size() > 80) {
-        x->setLabelsAngle(-30);
-        x->setTruncateLabels(false);
-    }
+    if (longest != categories.end() && longest->size() * categories.size() > 50) x->setLabelsAngle(-30);
     auto* y = new QValueAxis;
     y->setRange(0, maxValue > 0 ? maxValue * 1.15 : 1);
-    y->setLabelFormat(QStringLiteral("%.4g"));
+    y->setLabelFormat(QStringLiteral("%.6g")); // 10000, not 1e+04
     y->applyNiceNumbers();
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);

@@ -47,6 +47,11 @@ void ServersView::paintEvent(QPaintEvent*)
     const QFont small = ViewPainter::resized(base, 0.85);
     const double u = QFontMetricsF(base).height();
     const QRectF all = QRectF(rect()).adjusted(u, u * 0.7, -u, -u * 0.7);
+    // The full row needs a name, three gauges and the latencies side by side, and three lines.
+    if (all.width() < u * 34 || all.height() / static_cast<double>(servers.size()) < u * 3.2) {
+        paintCompact(p, all, u);
+        return;
+    }
 
     // One scale for every gauge: the most any server held of anything.
     int top = 1;
@@ -97,25 +102,16 @@ void ServersView::paintEvent(QPaintEvent*)
         // Its clients' latencies so far, and a histogram by decade (under 0.1 ms ... 1 s and more).
         const double x0 = in.left() + nameW + gaugeW + u;
         const QRectF stats(x0, in.top(), in.right() - x0, in.height());
-        const double secs = sv.lastTs > sv.firstTs ? static_cast<double>(sv.lastTs - sv.firstTs) / 1e9 : 0;
         // Latency first (what a client feels), then what it served and what serving held in memory.
         const double lineH = std::min(u * 1.15, stats.height() / 3);
         p.setFont(base);
         p.setPen(Palette::foreground());
         ViewPainter::elidedText(p, QRectF(stats.left(), stats.top(), stats.width(), lineH),
-            Qt::AlignLeft | Qt::AlignVCenter,
-            tr("p50 %1 ms · p99 %2 ms")
-                .arg(ServersModel::percentileMs(sv, 0.5), 0, 'f', 2)
-                .arg(ServersModel::percentileMs(sv, 0.99), 0, 'f', 2));
+            Qt::AlignLeft | Qt::AlignVCenter, latencyText(sv));
         p.setFont(small);
         p.setPen(Palette::mutedText());
         ViewPainter::elidedText(p, QRectF(stats.left(), stats.top() + lineH, stats.width(), lineH),
-            Qt::AlignLeft | Qt::AlignVCenter,
-            tr("%1 requests · %2 req/s · memory %3 MB (+%4)")
-                .arg(sv.latencyUs.size())
-                .arg(secs > 0 ? std::round(static_cast<double>(sv.latencyUs.size()) / secs) : 0.0, 0, 'f', 0)
-                .arg(static_cast<double>(sv.peakRssKb) / 1024.0, 0, 'f', 1)
-                .arg(static_cast<double>(sv.peakRssKb - std::max<std::int64_t>(sv.startRssKb, 0)) / 1024.0, 0, 'f', 1));
+            Qt::AlignLeft | Qt::AlignVCenter, servedText(sv));
         std::array<int, 5> buckets {};
         for (const std::int64_t us : sv.latencyUs) {
             const int b = us < 100 ? 0 : us < 1000 ? 1 : us < 10'000 ? 2 : us < 100'000 ? 3 : 4;
@@ -136,6 +132,64 @@ void ServersView::paintEvent(QPaintEvent*)
             p.setPen(Palette::mutedText());
             p.drawText(QRectF(hist.left() + b * bw, hist.bottom() - u, bw, u), Qt::AlignCenter, QString::fromUtf8(kLabels[b]));
         }
+    }
+}
+
+QString ServersView::latencyText(const ServersModel::Server& sv)
+{
+    return tr("p50 %1 ms · p99 %2 ms")
+        .arg(ServersModel::percentileMs(sv, 0.5), 0, 'f', 2)
+        .arg(ServersModel::percentileMs(sv, 0.99), 0, 'f', 2);
+}
+
+QString ServersView::servedText(const ServersModel::Server& sv)
+{
+    const double secs = sv.lastTs > sv.firstTs ? static_cast<double>(sv.lastTs - sv.firstTs) / 1e9 : 0;
+    return tr("%1 requests · %2 req/s · memory %3 MB (+%4)")
+        .arg(sv.latencyUs.size())
+        .arg(secs > 0 ? std::round(static_cast<double>(sv.latencyUs.size()) / secs) : 0.0, 0, 'f', 0)
+        .arg(static_cast<double>(sv.peakRssKb) / 1024.0, 0, 'f', 1)
+        .arg(static_cast<double>(sv.peakRssKb - std::max<std::int64_t>(sv.startRssKb, 0)) / 1024.0, 0, 'f', 1);
+}
+
+void ServersView::paintCompact(QPainter& p, const QRectF& all, double u) const
+{
+    const auto& servers = model().servers();
+    const QFont base = Palette::uiFont(viewScale());
+    QFont bold = base;
+    bold.setBold(true);
+    const QFont small = ViewPainter::resized(base, 0.85);
+    const double gap = u * 0.25;
+    const double rowH = std::clamp(all.height() / static_cast<double>(servers.size()) - gap, u * 1.3, u * 3.6);
+    // Two lines when there is room: the name and its latencies, then what it held and served.
+    const bool twoLines = rowH >= u * 2.3;
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+        const auto& sv = servers[i];
+        const QRectF row(all.left(), all.top() + static_cast<double>(i) * (rowH + gap), all.width(), rowH);
+        if (row.bottom() > all.bottom() + 1) break;
+        ViewPainter::card(p, row, Palette::panel(), Palette::border(), u * 0.25);
+        const QRectF in = row.adjusted(u * 0.4, u * 0.1, -u * 0.4, -u * 0.1);
+        const double lineH = twoLines ? in.height() / 2 : in.height();
+        const QString name = QString::fromStdString(sv.design);
+        p.setFont(bold);
+        const double nameW = std::min(QFontMetricsF(bold).horizontalAdvance(name) + u * 0.6, in.width() * 0.45);
+        p.setPen(Palette::foreground());
+        ViewPainter::elidedText(p, QRectF(in.left(), in.top(), nameW, lineH), Qt::AlignLeft | Qt::AlignVCenter, name);
+        p.setFont(base);
+        ViewPainter::elidedText(p, QRectF(in.left() + nameW, in.top(), in.width() - nameW, lineH),
+            Qt::AlignLeft | Qt::AlignVCenter, latencyText(sv));
+        if (!twoLines) continue;
+        const QString held = tr("threads %1 (peak %2) · processes %3 (peak %4) · connections %5 (peak %6)")
+                                 .arg(sv.threads)
+                                 .arg(sv.maxThreads)
+                                 .arg(sv.processes)
+                                 .arg(sv.maxProcesses)
+                                 .arg(std::max(0, sv.fds - 1))
+                                 .arg(std::max(0, sv.maxFds - 1));
+        p.setFont(small);
+        p.setPen(Palette::mutedText());
+        ViewPainter::elidedText(p, QRectF(in.left(), in.top() + lineH, in.width(), lineH),
+            Qt::AlignLeft | Qt::AlignVCenter, held + QStringLiteral(" · ") + servedText(sv));
     }
 }
 

@@ -1920,6 +1920,10 @@ Run the lesson, or use Run ▸ Compare all variants to see them side by side.</s
         <source>%1 requests · %2 req/s · memory %3 MB (+%4)</source>
         <translation>%1 个请求 · 每秒 %2 个 · 内存 %3 MB（+%4）</translation>
     </message>
+    <message>
+        <source>threads %1 (peak %2) · processes %3 (peak %4) · connections %5 (peak %6)</source>
+        <translation>线程 %1（峰值 %2） · 进程 %3（峰值 %4） · 连接 %5（峰值 %6）</translation>
+    </message>
 </context>
 <context>
     <name>lockstep::ui::StateBoard</name>

@@ -671,6 +671,39 @@ TEST(Window, ServersRaceChartsEveryServerSideBySide)
     }
 }
 
+// The same charts compare the five I/O models of one run: EAGAINs and CPU burnt while waiting.
+TEST(Window, IoModelsRunChartsEveryModelSideBySide)
+{
+    auto w = makeWindow();
+    ASSERT_TRUE(w->openLesson(QStringLiteral("io-models")));
+    ASSERT_TRUE(w->selectVariant(QStringLiteral("compare")));
+    QString error;
+    ASSERT_TRUE(w->startRun({ { "delay_ms", "20" } }, false, &error)) << error.toStdString();
+    ASSERT_TRUE(waitFinished(*w));
+    MetricsChart* m = w->metrics();
+    const RunHistory::Comparison c = m->history().latestComparison(QStringLiteral("io-models"));
+    EXPECT_EQ(c.array, QStringLiteral("models"));
+    EXPECT_EQ(c.names.size(), 5);
+    ASSERT_TRUE(m->setMetric(QStringLiteral("compare:eagain"))) << m->metricIds().join(QLatin1Char(' ')).toStdString();
+    const auto series = m->chart()->series();
+    ASSERT_EQ(series.size(), 1);
+    const auto* bars = qobject_cast<QBarSeries*>(series.front());
+    ASSERT_NE(bars, nullptr);
+    ASSERT_EQ(bars->count(), 1);
+    // Only the non-blocking model spins on EAGAIN.
+    const int nonBlocking = static_cast<int>(c.names.indexOf(QStringLiteral("non-blocking")));
+    ASSERT_GE(nonBlocking, 0);
+    for (int i = 0; i < bars->barSets().at(0)->count(); ++i) {
+        if (i != nonBlocking) {
+            EXPECT_LT(bars->barSets().at(0)->at(i), bars->barSets().at(0)->at(nonBlocking)) << i;
+        }
+    }
+    w->viewTabs()->setCurrentWidget(m);
+    if (qEnvironmentVariableIsSet("LOCKSTEP_TEST_ARTIFACTS"))
+        m->grab().save(
+            QDir(qEnvironmentVariable("LOCKSTEP_TEST_ARTIFACTS")).filePath(QStringLiteral("metrics-io-models.png")));
+}
+
 TEST(Window, GilRunChartsSwitchesAndTimePerThread)
 {
     auto w = makeWindow();
