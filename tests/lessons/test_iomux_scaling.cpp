@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 using namespace lockstep;
 
@@ -42,24 +44,35 @@ Scaling measure(const std::string& variant)
     return s;
 }
 
+// The median ratio of three runs: a build beside the test can slow one of a run's two points
+// (seen: epoll-lt 1.74 in one run beside a fresh-clone build, 0.9-1.1 in the runs around it).
+double medianRatio(const std::string& variant)
+{
+    std::vector<double> ratios;
+    for (int run = 0; run < 3; ++run)
+        ratios.push_back(measure(variant).ratio());
+    std::sort(ratios.begin(), ratios.end());
+    return ratios[1];
+}
+
 } // namespace
 
 TEST(IomuxScaling, SelectCostGrowsWithTheFdsWatched)
 {
-    EXPECT_GE(measure("select").ratio(), 3.0);
+    EXPECT_GE(medianRatio("select"), 3.0);
 }
 
 TEST(IomuxScaling, PollCostGrowsWithTheFdsWatched)
 {
-    EXPECT_GE(measure("poll").ratio(), 3.0);
+    EXPECT_GE(medianRatio("poll"), 3.0);
 }
 
 TEST(IomuxScaling, EpollLevelTriggeredCostFollowsTheReadyFds)
 {
-    EXPECT_LE(measure("epoll-lt").ratio(), 1.5);
+    EXPECT_LE(medianRatio("epoll-lt"), 1.5);
 }
 
 TEST(IomuxScaling, EpollEdgeTriggeredCostFollowsTheReadyFds)
 {
-    EXPECT_LE(measure("epoll-et").ratio(), 1.5);
+    EXPECT_LE(medianRatio("epoll-et"), 1.5);
 }
