@@ -90,7 +90,13 @@ Connection connectPair(RunContext& ctx)
 // On cancel, a receiver blocked in recv() must come back: shutting the socket down does that.
 class SocketWaker final : public Wakeable {
 public:
-    SocketWaker(RunContext& ctx, int fd) : m_ctx(ctx), m_fd(fd) { m_ctx.addWakeable(this); }
+    SocketWaker(RunContext& ctx, int fd) : m_ctx(ctx), m_fd(fd)
+    {
+        m_ctx.addWakeable(this);
+        // A cancel that came before we registered never reaches us: its shutdown is done here
+        // (seen under TSan: the blocking model's recv() waited forever in a cancelled run).
+        if (m_ctx.cancelled()) wakeAll();
+    }
     ~SocketWaker() override { m_ctx.removeWakeable(this); }
     SocketWaker(const SocketWaker&) = delete;
     SocketWaker& operator=(const SocketWaker&) = delete;
