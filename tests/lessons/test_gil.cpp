@@ -21,6 +21,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 using namespace lockstep;
 using namespace lockstep::giltest;
@@ -268,23 +269,40 @@ TEST(GilTiming, ConvoyLatencyIsAboutOneIntervalAndGrowsWithIt)
     EXPECT_TRUE(ok) << log.str();
 }
 
-// I/O-bound threads release the GIL while blocked: four threads' waits overlap.
+// I/O-bound threads release the GIL while blocked: four threads' waits overlap. Thread start-up
+// and wake-ups cost more on a busy or instrumented (sanitizer) build, and they fall into the wall
+// time, so the pairs (one thread, four threads) are interleaved, repeated three times, and the
+// medians are judged; 20 ms waits keep the fixed costs small beside what is measured.
 TEST(GilLesson, IoThreadsOverlapTheirWaits)
 {
-    const std::map<std::string, std::string> p = { { "rounds", "5" }, { "io_ms", "10" }, { "work", "20000" } };
+    const std::map<std::string, std::string> p = { { "rounds", "5" }, { "io_ms", "20" }, { "work", "20000" } };
     auto with = [&](int threads) {
         auto q = p;
         q["threads"] = std::to_string(threads);
         return runGil("io-threads", q);
     };
-    const RunResult one = with(1);
-    const RunResult four = with(4);
-    ASSERT_EQ(four.outcome, RunOutcome::Completed) << four.error;
+    std::vector<double> ratios;
+    std::vector<double> overlaps;
+    std::ostringstream log;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        const RunResult one = with(1);
+        const RunResult four = with(4);
+        ASSERT_EQ(one.outcome, RunOutcome::Completed) << one.error;
+        ASSERT_EQ(four.outcome, RunOutcome::Completed) << four.error;
+        for (const json& a : four.summary.at("actors"))
+            EXPECT_GT(a.at("blocked_io_ms").get<double>(), 0.0);
+        ratios.push_back(wallMs(four) / wallMs(one));
+        overlaps.push_back(four.summary.at("io_overlap").get<double>());
+        log << "attempt " << attempt << ": one " << one.summary.dump() << "\nfour " << four.summary.dump() << "\n";
+    }
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
     // Serial waits would make four threads four times slower; overlapped, about as fast as one.
-    EXPECT_LT(wallMs(four) / wallMs(one), 2.0) << one.summary.dump() << "\n" << four.summary.dump();
-    EXPECT_GT(four.summary.at("io_overlap").get<double>(), 2.0) << four.summary.dump();
-    for (const json& a : four.summary.at("actors"))
-        EXPECT_GT(a.at("blocked_io_ms").get<double>(), 0.0);
+    EXPECT_LT(median(ratios), 2.0) << log.str();
+    // Four threads each blocked for most of the run: on average more than two at once.
+    EXPECT_GT(median(overlaps), 2.0) << log.str();
 }
 
 // The timeline shows who holds the GIL: with it, the Python threads never run at the same time and
