@@ -30,23 +30,135 @@ int WaitForGraph::levelsLocked(ActorId resource, ActorId thread) const
     return it == m_holders.end() ? 0 : static_cast<int>(std::count(it->second.begin(), it->second.end(), thread));
 }
 
+WaitForGraph::~WaitForGraph()
+{
+    for (auto& chunk : m_slots)
+        delete[] chunk.load(std::memory_order_relaxed);
+}
+
+WaitForGraph::ThreadSlot* WaitForGraph::existingSlot(ActorId thread) const
+{
+    const std::size_t chunk = thread.value / kSlotChunk;
+    if (!thread.valid() || chunk >= kSlotChunks) return nullptr;
+    ThreadSlot* slots = m_slots[chunk].load(std::memory_order_acquire);
+    return slots ? &slots[thread.value % kSlotChunk] : nullptr;
+}
+
+WaitForGraph::ThreadSlot* WaitForGraph::slotFor(ActorId thread)
+{
+    const std::size_t chunk = thread.value / kSlotChunk;
+    if (!thread.valid() || chunk >= kSlotChunks) return nullptr;
+    ThreadSlot* slots = m_slots[chunk].load(std::memory_order_acquire);
+    if (!slots) {
+        // Once per 1024 actors: the table's chunks never move, so readers need no lock.
+        auto* fresh = new ThreadSlot[kSlotChunk];
+        if (m_slots[chunk].compare_exchange_strong(slots, fresh, std::memory_order_acq_rel))
+            slots = fresh;
+        else
+            delete[] fresh;
+    }
+    return &slots[thread.value % kSlotChunk];
+}
+
+int WaitForGraph::levelsOf(ActorId resource, ActorId thread) const
+{
+    ThreadSlot* slot = existingSlot(thread);
+    if (!slot) return levelsLocked(resource, thread);
+    slot->lock();
+    const auto n = slot->levels(resource);
+    slot->unlock();
+    return static_cast<int>(n);
+}
+
+int WaitForGraph::addQuietHolder(ActorId resource, ActorId thread)
+{
+    ThreadSlot* slot = slotFor(thread);
+    if (!slot || !m_firstHoldSeen.load(std::memory_order_acquire) || slot->failed.load(std::memory_order_relaxed))
+        return -1;
+    slot->lock();
+    slot->held.push_back(HeldEntry { resource, false });
+    const auto levels = slot->levels(resource);
+    slot->unlock();
+    return static_cast<int>(levels);
+}
+
+int WaitForGraph::removeQuietHolder(ActorId resource, ActorId thread)
+{
+    ThreadSlot* slot = existingSlot(thread);
+    if (!slot) return -1;
+    slot->lock();
+    // The last hold of this resource: with recursion levels, the newest goes first.
+    const auto it = slot->newest(resource);
+    if (it == slot->held.rend() || it->published) {
+        slot->unlock();
+        return -1;
+    }
+    slot->held.erase(std::next(it).base());
+    const auto levels = slot->levels(resource);
+    slot->unlock();
+    return static_cast<int>(levels);
+}
+
 void WaitForGraph::addHolder(ActorId resource, ActorId thread)
 {
+    ThreadSlot* slot = slotFor(thread);
     std::lock_guard lock(m_mutex);
+    if (slot) {
+        slot->lock();
+        slot->held.push_back(HeldEntry { resource, true });
+        slot->unlock();
+    }
+    addHolderLocked(resource, thread, slot != nullptr);
+}
+
+void WaitForGraph::addHolderLocked(ActorId resource, ActorId thread, bool listed)
+{
     m_holders[resource].push_back(thread);
     ++m_heldBy[thread];
     m_failed.erase(thread); // it got something: what it gives back from now on is an ordinary release
-    if (!m_recorder) return;
-    m_recorder->record(EventKind::HoldEdgeAdded, thread, resource, levelsLocked(resource, thread));
+    if (ThreadSlot* slot = existingSlot(thread)) slot->failed.store(false, std::memory_order_relaxed);
+    if (!m_recorder) {
+        m_firstHoldSeen.store(true, std::memory_order_release);
+        return;
+    }
+    m_recorder->record(EventKind::HoldEdgeAdded, thread, resource,
+        listed ? levelsOf(resource, thread) : levelsLocked(resource, thread));
     if (m_coffman[static_cast<std::size_t>(CoffmanCondition::NoPreemption)] == CoffmanStatus::Unmet)
         setCoffmanLocked(CoffmanCondition::NoPreemption, CoffmanStatus::Met, thread, resource,
             "only " + nameLocked(thread) + " can release " + nameLocked(resource) + ": nobody can take it away");
+    m_firstHoldSeen.store(true, std::memory_order_release);
     updateLocked();
 }
 
 void WaitForGraph::removeHolder(ActorId resource, ActorId thread)
 {
+    if (ThreadSlot* slot = existingSlot(thread)) {
+        slot->lock();
+        // The last hold of this resource: with recursion levels, the newest goes first.
+        auto it = slot->newest(resource);
+        if (it != slot->held.rend()) {
+            const bool published = it->published;
+            slot->held.erase(std::next(it).base());
+            const auto levels = slot->levels(resource);
+            slot->unlock();
+            std::lock_guard lock(m_mutex);
+            if (published) {
+                removeHolderLocked(resource, thread);
+            } else if (m_recorder) {
+                // A hold the graph never saw, released while someone contends for the lock.
+                m_recorder->record(EventKind::HoldEdgeRemoved, thread, resource, levels);
+                updateLocked();
+            }
+            return;
+        }
+        slot->unlock();
+    }
     std::lock_guard lock(m_mutex);
+    removeHolderLocked(resource, thread);
+}
+
+void WaitForGraph::removeHolderLocked(ActorId resource, ActorId thread)
+{
     auto it = m_holders.find(resource);
     if (it == m_holders.end()) return;
     auto& v = it->second;
@@ -58,8 +170,19 @@ void WaitForGraph::removeHolder(ActorId resource, ActorId thread)
     v.erase(h);
     if (v.empty()) m_holders.erase(it);
     if (--m_heldBy[holder] <= 0) m_heldBy.erase(holder);
+    if (holder != thread) {
+        // Not the thread the caller named: take the hold off that holder's own list too.
+        if (ThreadSlot* slot = existingSlot(holder)) {
+            slot->lock();
+            auto e = std::find_if(slot->held.rbegin(), slot->held.rend(),
+                [&](const HeldEntry& x) { return x.resource == resource && x.published; });
+            if (e != slot->held.rend()) slot->held.erase(std::next(e).base());
+            slot->unlock();
+        }
+    }
     if (!m_recorder) return;
-    m_recorder->record(EventKind::HoldEdgeRemoved, holder, resource, levelsLocked(resource, holder));
+    m_recorder->record(EventKind::HoldEdgeRemoved, holder, resource,
+        existingSlot(holder) ? levelsOf(resource, holder) : levelsLocked(resource, holder));
     if (const auto f = m_failed.find(holder); f != m_failed.end()
         && m_coffman[static_cast<std::size_t>(CoffmanCondition::NoPreemption)] != CoffmanStatus::Broken)
         setCoffmanLocked(CoffmanCondition::NoPreemption, CoffmanStatus::Broken, holder, resource,
@@ -68,18 +191,43 @@ void WaitForGraph::removeHolder(ActorId resource, ActorId thread)
     updateLocked();
 }
 
+void WaitForGraph::publishLocked(ActorId thread, ActorId only)
+{
+    ThreadSlot* slot = existingSlot(thread);
+    if (!slot) return;
+    std::vector<ActorId> joined;
+    slot->lock();
+    for (HeldEntry& e : slot->held)
+        if (!e.published && (!only.valid() || e.resource == only)) {
+            e.published = true;
+            joined.push_back(e.resource);
+        }
+    slot->unlock();
+    for (ActorId resource : joined) {
+        m_holders[resource].push_back(thread);
+        ++m_heldBy[thread];
+    }
+}
+
 void WaitForGraph::acquireFailed(ActorId thread, ActorId resource)
 {
     std::lock_guard lock(m_mutex);
-    if (m_heldBy.contains(thread)) m_failed[thread] = resource;
+    publishLocked(thread);
+    if (m_heldBy.contains(thread)) {
+        m_failed[thread] = resource;
+        if (ThreadSlot* slot = existingSlot(thread)) slot->failed.store(true, std::memory_order_relaxed);
+    }
 }
 
-void WaitForGraph::addWait(ActorId thread, ActorId resource, bool timed)
+void WaitForGraph::addWait(ActorId thread, ActorId resource, bool timed, ActorId holder)
 {
     std::vector<ActorId> cycle;
     DeadlockCallback cb;
     {
         std::lock_guard lock(m_mutex);
+        // What the waiter holds (hold and wait, cycles through it) and who holds what it waits for.
+        publishLocked(thread);
+        if (holder.valid() && holder != thread) publishLocked(holder, resource);
         m_waits[thread] = WaitEdge{resource, timed};
         if (m_recorder) {
             m_recorder->record(EventKind::WaitEdgeAdded, thread, resource, timed ? 1 : 0);
@@ -238,6 +386,19 @@ WaitForGraph::Snapshot WaitForGraph::snapshot() const
     Snapshot s;
     for (const auto& [r, hs] : m_holders)
         for (ActorId t : hs) s.holds.emplace_back(r, t);
+    // And the holds that stayed in their thread's own list.
+    for (std::size_t c = 0; c < kSlotChunks; ++c) {
+        ThreadSlot* slots = m_slots[c].load(std::memory_order_acquire);
+        if (!slots) continue;
+        for (std::size_t i = 0; i < kSlotChunk; ++i) {
+            ThreadSlot& slot = slots[i];
+            slot.lock();
+            for (const HeldEntry& e : slot.held)
+                if (!e.published)
+                    s.holds.emplace_back(e.resource, ActorId(static_cast<std::uint32_t>(c * kSlotChunk + i)));
+            slot.unlock();
+        }
+    }
     for (const auto& [t, w] : m_waits) s.waits.emplace_back(t, w.resource);
     std::sort(s.holds.begin(), s.holds.end());
     std::sort(s.waits.begin(), s.waits.end());

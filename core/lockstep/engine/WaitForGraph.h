@@ -4,6 +4,7 @@
 #include "lockstep/trace/Ids.h"
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -33,8 +34,17 @@ public:
 
     void addHolder(ActorId resource, ActorId thread);     // thread now holds (one more count of) resource
     void removeHolder(ActorId resource, ActorId thread);  // thread released it (all counts of it for RLock: call per level)
+    // The fast path of a single-owner lock nobody contends for (it calls these under its own mutex,
+    // and only while no thread waits for it or is about to): the hold stays the thread's own
+    // business (see "Holds nobody waits for" below). Return the thread's levels of the resource
+    // after the change, for the HoldEdge event the caller records with its own; or -1 when the
+    // change must go through addHolder / removeHolder (nothing was done).
+    [[nodiscard]] int addQuietHolder(ActorId resource, ActorId thread);
+    [[nodiscard]] int removeQuietHolder(ActorId resource, ActorId thread);
     // thread starts waiting for resource; `timed` waits (acquire with timeout) never form deadlocks.
-    void addWait(ActorId thread, ActorId resource, bool timed);
+    // `holder`: the resource's owner as the caller last saw it (single-owner locks), so that a hold
+    // it kept to itself joins the graph now.
+    void addWait(ActorId thread, ActorId resource, bool timed, ActorId holder = {});
     void removeWait(ActorId thread);
     // thread's acquire of resource failed (timed out or non-blocking): if it gives back what it holds
     // before it acquires anything else, no preemption is broken.
@@ -52,6 +62,53 @@ public:
     [[nodiscard]] CoffmanStatus coffman(CoffmanCondition c) const;
 
 private:
+    // Holds nobody waits for. Taking and releasing an uncontended lock must not write a cache line
+    // every thread writes (the graph's mutex): such a hold is listed only in the holding thread's
+    // own slot, with its HoldEdge events recorded as usual, and joins the shared graph
+    // ("published") only when it starts to matter: when a thread waits for that lock, or the
+    // holder itself waits or fails an acquire (hold and wait, no preemption). Cycles, mutual
+    // exclusion and hold and wait only ever look at holds of waited-for resources and of waiting
+    // threads, so they see exactly what they saw when every hold went through the graph.
+    struct HeldEntry {
+        ActorId resource;
+        bool published = false; // also in m_holders / m_heldBy
+    };
+    struct alignas(64) ThreadSlot {
+        std::atomic_flag busy = ATOMIC_FLAG_INIT; // a spin lock: held for a few instructions
+        std::vector<HeldEntry> held; // every hold of the thread, with repeats (levels)
+        std::atomic<bool> failed { false }; // mirrors m_failed.contains(thread)
+        void lock()
+        {
+            while (busy.test_and_set(std::memory_order_acquire)) { }
+        }
+        void unlock() { busy.clear(std::memory_order_release); }
+        // With the slot locked: the thread's levels of a resource, and its newest hold of it.
+        [[nodiscard]] int levels(ActorId resource) const
+        {
+            int n = 0;
+            for (const HeldEntry& e : held)
+                n += e.resource == resource ? 1 : 0;
+            return n;
+        }
+        [[nodiscard]] std::vector<HeldEntry>::reverse_iterator newest(ActorId resource)
+        {
+            auto it = held.rbegin();
+            while (it != held.rend() && it->resource != resource)
+                ++it;
+            return it;
+        }
+    };
+    static constexpr std::size_t kSlotChunk = 1024;
+    static constexpr std::size_t kSlotChunks = 1024; // threads with ids beyond ~1M use the graph only
+    // The slot of a thread (created on first use), or null beyond the table.
+    ThreadSlot* slotFor(ActorId thread);
+    [[nodiscard]] ThreadSlot* existingSlot(ActorId thread) const;
+    // With m_mutex held: moves the thread's unpublished holds (of `only`, if valid) into the graph.
+    void publishLocked(ActorId thread, ActorId only = {});
+    void addHolderLocked(ActorId resource, ActorId thread, bool listed);
+    void removeHolderLocked(ActorId resource, ActorId holder);
+    [[nodiscard]] int levelsOf(ActorId resource, ActorId thread) const;
+
     std::optional<std::vector<ActorId>> findCycleLocked(ActorId start) const;
     [[nodiscard]] int levelsLocked(ActorId resource, ActorId thread) const;
     // Re-decides mutual exclusion and hold and wait after a change (the others change at their
@@ -75,6 +132,16 @@ private:
     std::array<CoffmanStatus, kCoffmanCount> m_coffman {};
     DeadlockCallback m_callback;
     TraceRecorder* m_recorder = nullptr;
+    // Set by the first hold that went through the graph (no preemption is met from then on): until
+    // then every hold does.
+    std::atomic<bool> m_firstHoldSeen { false };
+    std::array<std::atomic<ThreadSlot*>, kSlotChunks> m_slots {};
+
+public:
+    WaitForGraph() = default;
+    ~WaitForGraph();
+    WaitForGraph(const WaitForGraph&) = delete;
+    WaitForGraph& operator=(const WaitForGraph&) = delete;
 };
 
 } // namespace lockstep

@@ -14,10 +14,11 @@ public:
     GraphWait(const GraphWait&) = delete;
     GraphWait& operator=(const GraphWait&) = delete;
 
-    void add(ActorId thread, ActorId resource, bool timed)
+    // `holder`: see WaitForGraph::addWait.
+    void add(ActorId thread, ActorId resource, bool timed, ActorId holder = {})
     {
         m_thread = thread;
-        m_graph.addWait(thread, resource, timed);
+        m_graph.addWait(thread, resource, timed, holder);
     }
     void remove()
     {

@@ -2,6 +2,7 @@
 
 #include "lockstep/sync/GraphWait.h"
 
+#include <array>
 #include <optional>
 
 namespace lockstep {
@@ -87,10 +88,23 @@ bool LockBase::acquireLevels(ActorId me, const Timeout& timeout, int levels, boo
         if (!m_internal) m_ctx.graph().acquireFailed(me, m_id);
         return false;
     }
+    // A contender from before the lock's mutex is let go: from here on, holds and releases of this
+    // lock go through the wait-for graph (see WaitForGraph::addQuietHolder).
+    ++m_contenders;
+    struct Contending {
+        std::size_t& count;
+        ~Contending() { --count; } // under m_mutex: every way out of the wait below relocks it
+    } contending { m_contenders };
     if (!m_internal) {
+        const ActorId holder = m_owner;
         lock.unlock();
-        blocked.emplace(m_ctx, State::Blocked, m_id, timeout.isTimed());
-        edge.add(me, m_id, timeout.isTimed());
+        try {
+            blocked.emplace(m_ctx, State::Blocked, m_id, timeout.isTimed());
+            edge.add(me, m_id, timeout.isTimed(), holder);
+        } catch (...) {
+            lock.lock(); // for ~Contending
+            throw;
+        }
         lock.lock();
     }
 
@@ -118,32 +132,74 @@ bool LockBase::acquireLevels(ActorId me, const Timeout& timeout, int levels, boo
     return true;
 }
 
+namespace {
+
+Event lockEvent(EventKind kind, ActorId actor, ActorId target, std::int64_t value)
+{
+    Event e;
+    e.kind = kind;
+    e.actor = actor;
+    e.target = target;
+    e.value = value;
+    return e;
+}
+
+Event lockState(ActorId lock, State state, ActorId holder = {})
+{
+    Event e;
+    e.kind = EventKind::StateChange;
+    e.actor = lock;
+    e.target = holder;
+    e.state = state;
+    return e;
+}
+
+} // namespace
+
 void LockBase::take(ActorId me, int levels)
 {
     const bool wasFree = m_count == 0;
     m_owner = me;
     m_count += levels;
-    if (!m_internal)
-        for (int i = 0; i < levels; ++i) m_ctx.graph().addHolder(m_id, me);
-    TraceRecorder& rec = m_ctx.recorder();
-    rec.record(EventKind::Acquired, me, m_id, m_count);
-    if (wasFree) rec.recordState(m_id, State::Held, me);
+    // The events of one acquire share a stamp and go in one batch: the hold edge, Acquired, and
+    // the lock's Held state (what addHolder and the records below write one by one).
+    std::array<Event, 3> batch;
+    std::size_t n = 0;
+    if (!m_internal) {
+        const int quiet = levels == 1 && m_contenders == 0 ? m_ctx.graph().addQuietHolder(m_id, me) : -1;
+        if (quiet >= 0)
+            batch[n++] = lockEvent(EventKind::HoldEdgeAdded, me, m_id, quiet);
+        else
+            for (int i = 0; i < levels; ++i)
+                m_ctx.graph().addHolder(m_id, me);
+    }
+    batch[n++] = lockEvent(EventKind::Acquired, me, m_id, m_count);
+    if (wasFree) batch[n++] = lockState(m_id, State::Held, me);
+    m_lastTicks = m_ctx.recorder().recordBatch(batch.data(), n, m_lastTicks);
 }
 
 void LockBase::dropLevels(ActorId by, int levels)
 {
-    if (!m_internal)
-        for (int i = 0; i < levels; ++i) m_ctx.graph().removeHolder(m_id, m_owner);
+    std::array<Event, 3> batch;
+    std::size_t n = 0;
+    if (!m_internal) {
+        const int quiet = levels == 1 && m_contenders == 0 ? m_ctx.graph().removeQuietHolder(m_id, m_owner) : -1;
+        if (quiet >= 0)
+            batch[n++] = lockEvent(EventKind::HoldEdgeRemoved, m_owner, m_id, quiet);
+        else
+            for (int i = 0; i < levels; ++i)
+                m_ctx.graph().removeHolder(m_id, m_owner);
+    }
     m_count -= levels;
-    TraceRecorder& rec = m_ctx.recorder();
-    rec.record(EventKind::Released, by, m_id, m_count);
+    batch[n++] = lockEvent(EventKind::Released, by, m_id, m_count);
     if (m_count == 0) {
         m_owner = ActorId{};
-        rec.recordState(m_id, State::Free);
-        // Every blocked acquirer waits for "free"; whoever wakes takes it (or, if another thread
-        // barged in first, waits again and is woken by that thread's release).
-        if (m_waiting > 0) m_cv.notify_one();
+        batch[n++] = lockState(m_id, State::Free);
     }
+    m_lastTicks = m_ctx.recorder().recordBatch(batch.data(), n, m_lastTicks);
+    // Every blocked acquirer waits for "free"; whoever wakes takes it (or, if another thread
+    // barged in first, waits again and is woken by that thread's release).
+    if (m_count == 0 && m_waiting > 0) m_cv.notify_one();
 }
 
 } // namespace lockstep

@@ -91,7 +91,9 @@ protected:
     std::condition_variable m_cv;
     ActorId m_owner;          // guarded by m_mutex
     int m_count = 0;          // recursion level (0 = free; a Lock is 0 or 1)
-    std::size_t m_waiting = 0;
+    std::size_t m_waiting = 0; // in the wait on m_cv (waitingCount())
+    std::size_t m_contenders = 0; // from deciding to wait until taking the lock or giving up
+    std::int64_t m_lastTicks = 0; // stamp of this lock's last batch (TraceRecorder::recordBatch)
 
 private:
     void take(ActorId me, int levels);
