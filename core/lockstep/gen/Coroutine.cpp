@@ -92,25 +92,29 @@ Coroutine::~Coroutine()
             std::terminate();
         }
         try {
-            (void)resume(Request::Unwind, nullptr, nullptr, EventKind::GenClose);
+            Outcome io;
+            resume(Request::Unwind, io, EventKind::GenClose);
         } catch (...) {
         }
     }
     sanitizer::destroyFiber(m_tsanFiber);
 }
 
-Outcome Coroutine::send(PyValue value) { return resume(Request::Send, std::move(value), nullptr, EventKind::GenSend); }
-
 Outcome Coroutine::throwIn(std::exception_ptr error)
 {
-    return resume(Request::Throw, nullptr, std::move(error), EventKind::GenThrow);
+    Outcome io;
+    io.error.swap(error);
+    resume(Request::Throw, io, EventKind::GenThrow);
+    return io;
 }
 
 Outcome Coroutine::close()
 {
     // gen_close(): closing a finished generator does nothing.
     if (m_state == GenState::Closed) return Outcome::returned(nullptr);
-    Outcome out = resume(Request::Throw, nullptr, makeException("GeneratorExit"), EventKind::GenClose);
+    Outcome out;
+    out.error = makeException("GeneratorExit");
+    resume(Request::Throw, out, EventKind::GenClose);
     switch (out.kind) {
     case Outcome::Kind::Yielded:
         return Outcome::raised(makeException("RuntimeError", "generator ignored GeneratorExit"));
@@ -122,113 +126,94 @@ Outcome Coroutine::close()
     return out;
 }
 
-Outcome Coroutine::resume(Request request, PyValue value, std::exception_ptr error, EventKind event)
+void Coroutine::resumeSlow(Request request, Outcome& io, EventKind event)
 {
     const bool unwind = request == Request::Unwind;
     const bool recording = !unwind && m_host.recording();
-    const ActorId caller = m_host.running();
+    // Without a RunContext nothing below is recorded: the caller's actor is only needed for events.
+    const ActorId caller = recording ? m_host.running() : ActorId {};
     if (!unwind) m_host.gate();
-    if (recording) {
-        std::string text;
-        if (event == EventKind::GenSend) text = jsonText(value);
-        else if (event == EventKind::GenThrow) text = exceptionText(error);
-        m_host.record(event, caller, m_actor, text);
-    }
-    // The generator object answers these without running its frame (gen_send_ex2's checks).
-    auto answer = [&](Outcome out) {
-        if (recording) {
-            if (out.kind == Outcome::Kind::Raised)
-                m_host.record(EventKind::GenRaise, m_actor, caller, exceptionText(out.error));
-            else
-                m_host.record(EventKind::GenReturn, m_actor, caller, jsonText(out.value));
-        }
-        return out;
-    };
-    if (m_state == GenState::Created && request == Request::Send && !value.is_null())
-        return answer(Outcome::raised(makeException("TypeError", "can't send non-None value to a just-started generator")));
-    if (m_state == GenState::Running) return answer(Outcome::raised(makeException("ValueError", "generator already executing")));
-    if (m_state == GenState::Closed) {
-        if (unwind) return Outcome::returned(nullptr);
-        // An exhausted generator: send() -> StopIteration (no value), throw(E) -> E itself.
-        return answer(request == Request::Send ? Outcome::returned(nullptr) : Outcome::raised(std::move(error)));
+    if (recording) recordRequest(event, caller, io);
+    if (m_state != GenState::Suspended && answerWithoutRunning(request, io)) {
+        if (recording)
+            recordReply(io.kind == Outcome::Kind::Raised ? EventKind::GenRaise : EventKind::GenReturn, caller, io, 0);
+        return;
     }
 
-    Outcome out;
-    if (m_state == GenState::Created && request != Request::Send) {
-        // throw() into a generator that never started: its frame starts with the exception pending
-        // and raises it before the first line. (Or: it is destroyed unstarted.) Either way the body
-        // never runs; the fiber is only entered to let it exit and free its stack.
-        if (recording) m_host.setState(m_actor, State::GenRunning, caller);
-        m_state = GenState::Running;
-        m_request = Request::Unwind;
-        m_host.enter(m_actor);
-        switchIn();
-        m_host.leave();
-        out = unwind ? Outcome::returned(nullptr) : Outcome::raised(std::move(error));
-    } else {
-        // Swaps rather than assignments: nlohmann::json assigns through a temporary.
-        m_request = request;
-        m_requestValue.swap(value);
-        m_requestError.swap(error);
-        if (recording) m_host.setState(m_actor, State::GenRunning, caller);
-        m_state = GenState::Running;
-        m_host.enter(m_actor);
-        switchIn();
-        m_host.leave();
-        out.kind = m_reply.kind;
-        out.value.swap(m_reply.value);
-        out.error.swap(m_reply.error);
-    }
+    // throw() into a generator that never started: its frame starts with the exception pending and
+    // raises it before the first line. (Or: it is destroyed unstarted.) Either way the body never
+    // runs; the fiber is only entered to let it exit and free its stack.
+    const bool neverStarted = m_state == GenState::Created && request != Request::Send;
+    if (recording) m_host.setState(m_actor, State::GenRunning, caller);
+    m_state = GenState::Running;
+    m_request = neverStarted ? Request::Unwind : request;
+    m_io = &io;
+    m_host.enter(m_actor);
+    switchIn();
+    m_host.leave();
+    // The fiber ran to its end and left Returned(None) in `io`; throw()'s error is still there.
+    if (neverStarted && !unwind) io.kind = Outcome::Kind::Raised;
     m_state = m_fiber ? GenState::Suspended : GenState::Closed;
     if (unwind) {
         if (m_state == GenState::Closed) m_host.setState(m_actor, State::GenClosed);
-        return out;
+        return;
     }
-    // An exception escaping the body ends it; StopIteration may not (PEP 479).
-    if (out.kind == Outcome::Kind::Raised && isStopIteration(out.error))
-        out.error = makeException("RuntimeError", "generator raised StopIteration");
+    if (io.kind == Outcome::Kind::Raised) forbidStopIteration(io);
     if (recording) {
-        switch (out.kind) {
-        case Outcome::Kind::Yielded:
-            m_host.record(EventKind::GenYield, m_actor, caller, jsonText(out.value), m_lastLine);
-            break;
-        case Outcome::Kind::Returned:
-            m_host.record(EventKind::GenReturn, m_actor, caller, jsonText(out.value), m_lastLine);
-            break;
-        case Outcome::Kind::Raised:
-            m_host.record(EventKind::GenRaise, m_actor, caller, exceptionText(out.error), m_lastLine);
-            break;
-        }
+        constexpr EventKind kEvents[] = { EventKind::GenYield, EventKind::GenReturn, EventKind::GenRaise };
+        recordReply(kEvents[static_cast<int>(io.kind)], caller, io, m_lastLine);
         m_host.setState(m_actor, traceState(m_state), {}, m_lastLine);
     }
-    return out;
 }
 
-void Coroutine::switchIn()
+void Coroutine::forbidStopIteration(Outcome& io)
 {
-    m_callerTsanFiber = sanitizer::currentFiber();
-    sanitizer::startSwitch(&m_callerFakeStack, m_stackBottom, m_stackSize);
-    sanitizer::switchToFiber(m_tsanFiber);
-    m_exceptions.swapWithThread();
-    m_fiber = std::move(m_fiber).resume();
-    m_exceptions.swapWithThread();
-    sanitizer::finishSwitch(m_callerFakeStack, nullptr, nullptr);
-    if (!m_fiber) {
-        // The body has finished and its stack is gone: from here on the code is the caller's again
-        // (TSan is told only now, after the generator's last frames have returned on its side).
-        sanitizer::switchToFiber(m_callerTsanFiber);
-        sanitizer::destroyFiber(m_tsanFiber);
-        m_tsanFiber = nullptr;
+    // An exception escaping the body ends it; StopIteration may not (PEP 479).
+    if (isStopIteration(io.error)) io.error = makeException("RuntimeError", "generator raised StopIteration");
+}
+
+bool Coroutine::answerWithoutRunning(Request request, Outcome& io) const
+{
+    // Only the exception is left in `io`: a refused send()'s value is dropped, as CPython drops it.
+    auto raise = [&io](std::exception_ptr error) {
+        io.kind = Outcome::Kind::Raised;
+        io.value = nullptr;
+        io.error = std::move(error);
+        return true;
+    };
+    switch (m_state) {
+    case GenState::Created:
+        if (request == Request::Send && !io.value.is_null())
+            return raise(makeException("TypeError", "can't send non-None value to a just-started generator"));
+        return false;
+    case GenState::Running:
+        return raise(makeException("ValueError", "generator already executing"));
+    case GenState::Closed:
+        // An exhausted generator: send() -> StopIteration (no value), throw(E) -> E itself.
+        if (request == Request::Throw) return raise(std::exchange(io.error, nullptr));
+        io.kind = Outcome::Kind::Returned;
+        io.value = nullptr;
+        return true;
+    case GenState::Suspended:
+        return false;
     }
+    return false;
 }
 
-void Coroutine::switchOut()
+void Coroutine::recordRequest(EventKind event, ActorId caller, const Outcome& io)
 {
-    sanitizer::startSwitch(&m_fakeStack, m_callerBottom, m_callerSize);
-    sanitizer::switchToFiber(m_callerTsanFiber);
-    m_caller = std::move(m_caller).resume();
-    // Resumed, possibly by a different stack than last time (e.g. from inside a delegator).
-    sanitizer::finishSwitch(m_fakeStack, &m_callerBottom, &m_callerSize);
+    std::string text;
+    if (event == EventKind::GenSend)
+        text = jsonText(io.value);
+    else if (event == EventKind::GenThrow)
+        text = exceptionText(io.error);
+    m_host.record(event, caller, m_actor, text);
+}
+
+void Coroutine::recordReply(EventKind kind, ActorId caller, const Outcome& io, int line)
+{
+    const std::string text = io.kind == Outcome::Kind::Raised ? exceptionText(io.error) : jsonText(io.value);
+    m_host.record(kind, m_actor, caller, text, line);
 }
 
 boost::context::fiber Coroutine::run(boost::context::fiber&& caller)
@@ -237,44 +222,33 @@ boost::context::fiber Coroutine::run(boost::context::fiber&& caller)
     sanitizer::finishSwitch(nullptr, &m_callerBottom, &m_callerSize);
     if (m_request != Request::Unwind) {
         // Exceptions never cross the stack boundary: whatever ends the body is caught here and
-        // handed to the caller as data.
+        // handed to the caller as data, in the Outcome of the resumption that ended the body.
         try {
-            m_reply = Outcome::returned(m_body(*this));
+            PyValue result = m_body(*this);
+            m_io->kind = Outcome::Kind::Returned;
+            m_io->value.swap(result);
+            m_io->error = nullptr;
         } catch (const Unwind&) {
-            m_reply = Outcome::returned(nullptr);
+            m_io->kind = Outcome::Kind::Returned;
+            m_io->value = nullptr;
+            m_io->error = nullptr;
         } catch (...) {
-            m_reply = Outcome::raised(std::current_exception());
+            m_io->kind = Outcome::Kind::Raised;
+            m_io->value = nullptr;
+            m_io->error = std::current_exception();
         }
     } else {
-        m_reply = Outcome::returned(nullptr);
+        m_io->kind = Outcome::Kind::Returned;
+        m_io->value = nullptr;
     }
     // Leaving this stack for good: ASan may release its fake frames.
     sanitizer::startSwitch(nullptr, m_callerBottom, m_callerSize);
     return std::move(m_caller);
 }
 
-Coroutine::Request Coroutine::suspend(PyValue value)
+void Coroutine::raiseThrown()
 {
-    m_host.gate();
-    m_reply.kind = Outcome::Kind::Yielded;
-    m_reply.value.swap(value);
-    switchOut();
-    return m_request;
-}
-
-PyValue Coroutine::yield_(PyValue value, int line)
-{
-    if (line > 0) reach(line);
-    switch (suspend(std::move(value))) {
-    case Request::Send: {
-        PyValue sent;
-        sent.swap(m_requestValue);
-        return sent;
-    }
-    case Request::Throw: std::rethrow_exception(std::exchange(m_requestError, nullptr));
-    case Request::Unwind: break;
-    }
-    throw Unwind{};
+    std::rethrow_exception(std::exchange(m_io->error, nullptr));
 }
 
 PyValue Coroutine::yieldFrom(Generator& sub, int line)
@@ -297,10 +271,12 @@ PyValue Coroutine::yieldFrom(Generator& sub, int line)
         }
         if (line > 0) reach(line);
         // Pass the subgenerator's value straight to our caller and forward what comes back.
-        switch (suspend(std::move(out.value))) {
-        case Request::Send: out = target.send(std::exchange(m_requestValue, nullptr)); break;
+        switch (suspend(out.value)) {
+        case Request::Send:
+            out = target.send(std::move(m_io->value));
+            break;
         case Request::Throw: {
-            std::exception_ptr error = std::exchange(m_requestError, nullptr);
+            std::exception_ptr error = std::exchange(m_io->error, nullptr);
             if (isGeneratorExit(error)) {
                 // close() or throw(GeneratorExit): close the subgenerator, then raise here -- or
                 // raise what closing it raised.

@@ -22,9 +22,10 @@ PyValue Generator::unwrap(Outcome out)
     return nullptr;
 }
 
-PyValue Generator::next() { return unwrap(m_co->send(nullptr)); }
-
-PyValue Generator::send(PyValue value) { return unwrap(m_co->send(std::move(value))); }
+PyValue Generator::next()
+{
+    return send(nullptr);
+}
 
 PyValue Generator::throw_(std::exception_ptr error) { return unwrap(m_co->throwIn(std::move(error))); }
 

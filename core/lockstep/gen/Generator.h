@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace lockstep::gen {
 
@@ -21,7 +22,20 @@ public:
     ~Generator() = default;
 
     PyValue next();
-    PyValue send(PyValue value);
+    // Inline and on an Outcome of our own, without passing it around by value: this is the
+    // per-switch path (each PyValue temporary costs a destructor call, each frame down to the stack
+    // switch a mispredicted return).
+    PyValue send(PyValue value)
+    {
+        Outcome out;
+        out.value.swap(value);
+        m_co->resume(Coroutine::Request::Send, out, EventKind::GenSend);
+        if (out.kind == Outcome::Kind::Yielded) [[likely]] {
+            value.swap(out.value);
+            return value;
+        }
+        return unwrap(std::move(out));
+    }
     PyValue throw_(std::exception_ptr error);
     PyValue throw_(std::string_view exceptionType); // g.throw(ValueError): the class, no arguments
     void close();
