@@ -1,5 +1,7 @@
 #pragma once
 
+#include "lockstep/trace/IndexIterator.h"
+
 #include <bit>
 #include <cassert>
 #include <cstddef>
@@ -27,66 +29,7 @@ public:
     static constexpr std::size_t kChunkSize = std::size_t { 1 } << ChunkBits; // the largest chunk
     static constexpr std::size_t kFirstChunk = std::size_t { 1 } << FirstBits;
 
-    class const_iterator {
-    public:
-        using iterator_category = std::random_access_iterator_tag;
-        using value_type = T;
-        using difference_type = std::ptrdiff_t;
-        using pointer = const T*;
-        using reference = const T&;
-
-        const_iterator() = default;
-        const_iterator(const ChunkedView* view, std::size_t index) : m_view(view), m_index(index) { }
-        reference operator*() const { return (*m_view)[m_index]; }
-        pointer operator->() const { return &(*m_view)[m_index]; }
-        reference operator[](difference_type n) const { return (*m_view)[m_index + n]; }
-        const_iterator& operator++()
-        {
-            ++m_index;
-            return *this;
-        }
-        const_iterator operator++(int)
-        {
-            auto t = *this;
-            ++m_index;
-            return t;
-        }
-        const_iterator& operator--()
-        {
-            --m_index;
-            return *this;
-        }
-        const_iterator operator--(int)
-        {
-            auto t = *this;
-            --m_index;
-            return t;
-        }
-        const_iterator& operator+=(difference_type n)
-        {
-            m_index += n;
-            return *this;
-        }
-        const_iterator& operator-=(difference_type n)
-        {
-            m_index -= n;
-            return *this;
-        }
-        friend const_iterator operator+(const_iterator it, difference_type n) { return it += n; }
-        friend const_iterator operator+(difference_type n, const_iterator it) { return it += n; }
-        friend const_iterator operator-(const_iterator it, difference_type n) { return it -= n; }
-        friend difference_type operator-(const_iterator a, const_iterator b)
-        {
-            return static_cast<difference_type>(a.m_index) - static_cast<difference_type>(b.m_index);
-        }
-        friend bool operator==(const_iterator a, const_iterator b) { return a.m_index == b.m_index; }
-        friend auto operator<=>(const_iterator a, const_iterator b) { return a.m_index <=> b.m_index; }
-        [[nodiscard]] std::size_t index() const { return m_index; }
-
-    private:
-        const ChunkedView* m_view = nullptr;
-        std::size_t m_index = 0;
-    };
+    using const_iterator = IndexIterator<ChunkedView, T>;
 
     ChunkedView() = default;
 
