@@ -34,6 +34,33 @@ namespace {
 // distort the ratios.
 const std::string kCount = "5000000";
 
+// CPython's convoy (tests/python/gil_measure.py, both threads pinned as the engine pins them):
+// per interval, the medians of `runs` runs; empty when python3 cannot be run.
+std::map<double, std::vector<double>> cpythonConvoyMediansMs(int runs)
+{
+    std::map<double, std::vector<double>> most;
+    for (int i = 0; i < runs; ++i) {
+        const std::string cmd = "python3 '" + std::string(LOCKSTEP_TEST_PYTHON_DIR)
+            + "/gil_measure.py' --convoy-intervals 1,5,20 --rounds 20 --baseline-rounds 10 --pin --skip walls,switches"
+              " 2>/dev/null";
+        FILE* pipe = ::popen(cmd.c_str(), "r");
+        if (pipe == nullptr) return {};
+        std::string out;
+        char buf[4096];
+        while (const std::size_t n = std::fread(buf, 1, sizeof buf, pipe))
+            out.append(buf, n);
+        const int status = ::pclose(pipe);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return {};
+        const json j = json::parse(out, nullptr, false);
+        if (j.is_discarded() || !j.contains("convoy")) return {};
+        for (const json& c : j.at("convoy")) {
+            const double interval = c.at("interval_ms").get<double>();
+            most[interval].push_back(c.at("io_latency_ms").at("median").get<double>());
+        }
+    }
+    return most;
+}
+
 std::vector<StateSpan> spansOf(const Trace& trace, ActorId id)
 {
     std::vector<StateSpan> out;
@@ -273,6 +300,32 @@ TEST(GilTiming, ConvoyLatencyIsAboutOneIntervalAndGrowsWithIt)
         ok = ok && most[20.0] > most[5.0] && most[5.0] > most[1.0] && alone < 0.3;
     }
     if (judged == 0) GTEST_SKIP() << "machine busy during every attempt (no free core for the convoy)\n" << log.str();
+    if (!ok) {
+        // Before blaming the model: does CPython show the convoy on this machine right now? (On a
+        // VM whose idle vCPUs wake slowly it does not, for hours at a time.) Same rule: its
+        // most-convoyed median of three pinned runs.
+        // An interval can judge the engine only where CPython shows the convoy in each of three
+        // runs made now; skipped when every interval the engine missed is one where CPython's
+        // runs missed it too (the machine's lottery, not the model's).
+        const auto inBand = [](double m, double interval) { return m >= 0.3 * interval && m <= 3 * interval; };
+        const std::map<double, std::vector<double>> py = cpythonConvoyMediansMs(3);
+        bool machine = !py.empty();
+        bool engineMissed = false;
+        for (const auto& [interval, medians] : py) {
+            log << "CPython, " << interval << " ms: medians";
+            bool steady = true;
+            for (const double m : medians) {
+                log << " " << m;
+                steady = steady && inBand(m, interval);
+            }
+            log << " ms\n";
+            const bool missed = !inBand(most[interval], interval);
+            engineMissed = engineMissed || missed;
+            if (missed && steady) machine = false;
+        }
+        if (machine && engineMissed)
+            GTEST_SKIP() << "CPython misses the convoy on this machine right now too (slow wake-ups)\n" << log.str();
+    }
     EXPECT_TRUE(ok) << log.str();
 }
 
