@@ -134,22 +134,14 @@ bool LockBase::acquireLevels(ActorId me, const Timeout& timeout, int levels, boo
 
 namespace {
 
-Event lockEvent(EventKind kind, ActorId actor, ActorId target, std::int64_t value)
+// One event of a lock's batch; a StateChange passes the lock's new state.
+Event lockEvent(EventKind kind, ActorId actor, ActorId target, std::int64_t value = 0, State state = State::New)
 {
     Event e;
     e.kind = kind;
     e.actor = actor;
     e.target = target;
     e.value = value;
-    return e;
-}
-
-Event lockState(ActorId lock, State state, ActorId holder = {})
-{
-    Event e;
-    e.kind = EventKind::StateChange;
-    e.actor = lock;
-    e.target = holder;
     e.state = state;
     return e;
 }
@@ -174,7 +166,7 @@ void LockBase::take(ActorId me, int levels)
                 m_ctx.graph().addHolder(m_id, me);
     }
     batch[n++] = lockEvent(EventKind::Acquired, me, m_id, m_count);
-    if (wasFree) batch[n++] = lockState(m_id, State::Held, me);
+    if (wasFree) batch[n++] = lockEvent(EventKind::StateChange, m_id, me, 0, State::Held);
     m_lastTicks = m_ctx.recorder().recordBatch(batch.data(), n, m_lastTicks);
 }
 
@@ -194,7 +186,7 @@ void LockBase::dropLevels(ActorId by, int levels)
     batch[n++] = lockEvent(EventKind::Released, by, m_id, m_count);
     if (m_count == 0) {
         m_owner = ActorId{};
-        batch[n++] = lockState(m_id, State::Free);
+        batch[n++] = lockEvent(EventKind::StateChange, m_id, {}, 0, State::Free);
     }
     m_lastTicks = m_ctx.recorder().recordBatch(batch.data(), n, m_lastTicks);
     // Every blocked acquirer waits for "free"; whoever wakes takes it (or, if another thread
